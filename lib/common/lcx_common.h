@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LCX_COMMON_H
+#define LCX_COMMON_H
+
+/**
+ * @file
+ * Error codes, the per-thread error variable and logging shared by every
+ * lcx module.
+ *
+ * Conventions (as DPDK): constructors return a pointer, or NULL with
+ * lcx_errno set; control functions return 0 or a negative error; burst
+ * functions return a count.  Errors are either a standard errno value
+ * (EINVAL, ENOENT, ENOBUFS, ...) or one of the lcx codes below, which sit
+ * above every errno value.
+ */
+
+#include <stdint.h>
+#include <rte_common.h>
+#include <rte_log.h>
+#include <rte_per_lcore.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef LCX_MAX_CONTEXTS
+#define LCX_MAX_CONTEXTS 64 /**< set by the max_contexts meson option */
+#endif
+
+/** Default burst size, everywhere. */
+#define LCX_BURST 32
+
+/** Most ports one process may open. */
+#define LCX_MAX_PORTS 16
+
+/** Most RX queues one context may poll. */
+#define LCX_MAX_CTX_RXQ 32
+
+/** lcx's own error codes; returned negated by control functions. */
+enum lcx_error {
+	LCX_ERR_BASE = 2000,
+	LCX_EALLOC = LCX_ERR_BASE, /**< allocation failed (no free lcore, no memory for the context) */
+	LCX_EINIT,                 /**< initialization failed (context could not be set up) */
+	LCX_ERESINIT,              /**< resource initialization failed (pool, ring, port queue) */
+	LCX_EENV,                  /**< environment setup failed (EAL, topology, control thread) */
+	LCX_ENOCTX,                /**< context not found */
+	LCX_ERR_MAX,
+};
+
+RTE_DECLARE_PER_LCORE(int, _lcx_errno);
+/** Error of the last failed constructor on this thread (positive value). */
+#define lcx_errno RTE_PER_LCORE(_lcx_errno)
+
+/**
+ * Describe an error code.
+ *
+ * @param err
+ *   An lcx code or an errno value, positive or negative.
+ * @return
+ *   A static string; never NULL.
+ */
+const char *lcx_strerror(int err);
+
+/** rte_log type of lcx, registered at start-up as "lcx". */
+extern int lcx_logtype;
+
+#define LCX_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, lcx_logtype, "lcx: " fmt "\n", ##__VA_ARGS__)
+
+#ifdef LCX_DEBUG
+#define LCX_ASSERT(x) RTE_VERIFY(x)
+#else
+#define LCX_ASSERT(x) do { } while (0)
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LCX_COMMON_H */

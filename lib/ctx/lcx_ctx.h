@@ -1,0 +1,520 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LCX_CTX_H
+#define LCX_CTX_H
+
+/**
+ * @file
+ * The execution context of one worker lcore: its state machine, limits,
+ * counters, run queue, timers, RX queues, TX buffers and mbuf pool.
+ *
+ * Ownership: everything below "owner" is written by the owning lcore only;
+ * readers on other threads sum or sample it.  Other threads reach a context
+ * through its run queue (lcx_ctx_post()), never by writing its fields.  The
+ * exceptions are the state word (the watchdog may move a context to ERROR)
+ * and the stop request, both single words written with atomics.
+ *
+ * Contexts are created and destroyed by the manager (lcx_mgr.h).
+ */
+
+#include <stdint.h>
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_per_lcore.h>
+#include <string.h>
+
+#include "lcx_common.h"
+#include "lcx_runq.h"
+#include "lcx_timer.h"
+#include "lcx_port.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Context states.  See lcx_ctx_state_set() for the transitions. */
+enum lcx_ctx_state {
+	LCX_CTX_READY = 0,  /**< created, resources assigned, loop not running */
+	LCX_CTX_RUNNING,    /**< loop polling */
+	LCX_CTX_BLOCKED,    /**< loop parked: idle sleep or paused */
+	LCX_CTX_COMPLETED,  /**< loop left cleanly, resources drained */
+	LCX_CTX_ERROR,      /**< stalled past the watchdog limit, or fatal fault */
+	LCX_CTX_STATE_MAX,
+};
+
+/** Idle strategies of the loop. */
+enum lcx_idle_mode {
+	LCX_IDLE_BUSY = 0,  /**< poll without pause: lowest latency, a full core */
+	LCX_IDLE_PAUSE,     /**< rte_pause() after an empty iteration */
+	LCX_IDLE_ADAPTIVE,  /**< after park_after empty iterations, sleep (BLOCKED) */
+};
+
+/** Per-context resource limits. */
+struct lcx_limits {
+	uint16_t max_rxq;        /**< RX queues the context may own */
+	uint32_t pool_size;      /**< mbufs in its pool; 0: no pool of its own */
+	uint32_t runq_depth;     /**< tasks each run-queue class holds */
+	uint32_t tasks_per_iter; /**< most tasks run per loop iteration */
+	uint64_t cycle_budget;   /**< TSC cycles per iteration after which no further task starts; 0: none */
+	uint64_t tx_rate_pps;    /**< TX packets per second; 0: unlimited */
+};
+
+/** Drop reasons counted by the context itself (handlers count their own). */
+#define foreach_lcx_ctx_drop(_)                                   \
+	_(TX_FULL, "tx-full")     /* device TX queue refused */    \
+	_(NO_TXQ, "no-txq")       /* no TX queue on the out port */ \
+	_(TX_RATE, "tx-rate")     /* over limits.tx_rate_pps */     \
+	_(FLUSH, "flush")         /* freed at teardown */
+
+enum lcx_ctx_drop {
+#define _(sym, str) LCX_CTX_DROP_ ## sym,
+	foreach_lcx_ctx_drop(_)
+#undef _
+	LCX_CTX_DROP_MAX,
+};
+
+/** Counters: written by the owner only. */
+struct lcx_ctx_stats {
+	uint64_t iterations;
+	uint64_t busy_cycles;    /**< TSC cycles of iterations that did work */
+	uint64_t idle_cycles;    /**< TSC cycles of empty iterations and sleeps */
+	uint64_t rx_packets;
+	uint64_t rx_bytes;
+	uint64_t tx_packets;
+	uint64_t tx_bytes;
+	uint64_t dropped;        /**< all drops: sum of drop[] and handler drops */
+	uint64_t drop[LCX_CTX_DROP_MAX];
+	uint64_t tasks_run;
+	uint64_t timers_fired;
+	uint64_t parks;          /**< times the adaptive idle parked the loop */
+};
+
+/** An RX queue polled by a context. */
+struct lcx_ctx_rxq {
+	struct lcx_port *port;
+	uint16_t queue;
+	uint16_t out_port;       /**< default output: the paired port (0<->1, 2<->3) */
+};
+
+#define LCX_TX_BUF (2 * LCX_BURST)
+
+/** The context's TX queue on one port, with its buffer. */
+struct lcx_ctx_txq {
+	struct lcx_port *port;   /**< NULL: no TX queue on this port */
+	uint16_t queue;
+	uint16_t n;
+	struct rte_mbuf *buf[LCX_TX_BUF];
+} __rte_cache_aligned;
+
+struct lcx_ctx;
+
+/**
+ * Burst hook: what the loop does with a received burst (the handler
+ * pipeline installs itself here).  It must dispose of every mbuf: buffer it
+ * for TX, hand it off, hold it, or free it and count the drop.
+ */
+typedef void (*lcx_ctx_burst_fn)(struct lcx_ctx *ctx,
+		const struct lcx_ctx_rxq *rxq, struct rte_mbuf **pkts, uint16_t n);
+
+/** Configuration of a new context; lcx_ctx_conf_init() fills defaults. */
+struct lcx_ctx_conf {
+	char name[32];           /**< unique; empty: "ctx<id>" */
+	unsigned int lcore;      /**< lcore to own, or LCORE_ID_ANY */
+	int socket;              /**< required socket, or SOCKET_ID_ANY */
+	struct lcx_limits limits;
+	enum lcx_idle_mode idle;
+	uint32_t park_after;     /**< adaptive: empty iterations before parking */
+	uint32_t sleep_us;       /**< adaptive: length of one parked sleep */
+	uint32_t starve_limit;   /**< run queue K, see lcx_runq_create() */
+	uint32_t max_timers;     /**< timers armed at once */
+};
+
+/** The execution context. */
+struct lcx_ctx {
+	/* ---- Hot, owner: read every iteration. ---- */
+	struct lcx_runq *runq;
+	lcx_ctx_burst_fn burst_fn;   /**< NULL: forward to rxq->out_port */
+	void *burst_arg;             /**< the pipeline */
+	uint32_t state;              /**< enum lcx_ctx_state; atomic */
+	uint32_t stop_req;           /**< set by lcx_ctx_stop_request(); atomic */
+	uint16_t nb_rxq;
+	uint16_t tx_dirty;           /**< bit per port with buffered TX */
+	uint32_t empty_iters;
+	enum lcx_idle_mode idle;
+	uint32_t park_after;
+	uint64_t sleep_cycles;
+	uint64_t tx_tokens;          /**< TX rate limiter bucket */
+	uint64_t tx_last_tsc;
+	struct lcx_limits limits;
+	struct lcx_timers timers;
+	struct lcx_ctx_rxq rxq[LCX_MAX_CTX_RXQ];
+
+	/* ---- Counters: owner writes, readers sample. ---- */
+	struct lcx_ctx_stats stats __rte_cache_aligned;
+
+	/* ---- Heartbeat: owner stores, watchdog loads; own line. ---- */
+	uint64_t heartbeat __rte_cache_aligned;
+
+	/* ---- TX buffers, one per port. ---- */
+	struct lcx_ctx_txq txq[LCX_MAX_PORTS];
+
+	/* ---- Cold: set at creation, read by the control plane. ---- */
+	uint32_t id;
+	unsigned int lcore;
+	int socket;
+	char name[32];
+	struct rte_mempool *pool;    /**< its own mbuf pool, NULL if pool_size 0 */
+	void *pipeline_priv;         /**< handler state of this context */
+	void *mgr_priv;              /**< the manager's bookkeeping */
+	uint64_t trans[LCX_CTX_STATE_MAX][LCX_CTX_STATE_MAX]; /**< transitions made; atomic */
+	uint64_t state_tsc[LCX_CTX_STATE_MAX]; /**< TSC of the last entry into each state */
+	uint64_t refused_trans;      /**< illegal transitions asked for */
+} __rte_cache_aligned;
+
+_Static_assert(offsetof(struct lcx_ctx, stats) % RTE_CACHE_LINE_SIZE == 0,
+	"owner counters start a cache line");
+_Static_assert(offsetof(struct lcx_ctx, heartbeat) % RTE_CACHE_LINE_SIZE == 0,
+	"heartbeat sits alone on its line");
+
+RTE_DECLARE_PER_LCORE(struct lcx_ctx *, _lcx_ctx_self);
+
+/**
+ * The context running on this thread.
+ *
+ * @return
+ *   The context whose loop runs on the calling lcore, or NULL.
+ */
+static inline struct lcx_ctx *
+lcx_ctx_self(void)
+{
+	return RTE_PER_LCORE(_lcx_ctx_self);
+}
+
+/**
+ * Fill a configuration with defaults: any lcore, any socket, adaptive idle
+ * (park after 1024 empty iterations, 100 us sleeps), run queue 1024 deep,
+ * 32 tasks per iteration, K = 8, 64 timers, 8 RX queues, 8191 mbufs.
+ *
+ * @param conf
+ *   Filled in.
+ */
+void lcx_ctx_conf_init(struct lcx_ctx_conf *conf);
+
+/**
+ * Name of a state.
+ *
+ * @param s
+ *   A state.
+ * @return
+ *   "READY", "RUNNING", ...; "?" when out of range.
+ */
+const char *lcx_ctx_state_name(enum lcx_ctx_state s);
+
+/**
+ * Name of a context drop reason.
+ *
+ * @param d
+ *   A reason.
+ * @return
+ *   "tx-full", ...; "?" when out of range.
+ */
+const char *lcx_ctx_drop_name(enum lcx_ctx_drop d);
+
+/**
+ * Whether a transition is legal.  The table:
+ *
+ *     READY     -> RUNNING | COMPLETED | ERROR
+ *     RUNNING   -> BLOCKED | COMPLETED | ERROR
+ *     BLOCKED   -> RUNNING | COMPLETED | ERROR
+ *     COMPLETED -> READY               (relaunch)
+ *     ERROR     -> COMPLETED           (cleaned up after the fault)
+ *
+ * @param from
+ *   Current state.
+ * @param to
+ *   Wanted state.
+ * @return
+ *   1 if legal, 0 otherwise.
+ */
+int lcx_ctx_state_legal(enum lcx_ctx_state from, enum lcx_ctx_state to);
+
+/**
+ * Current state.
+ *
+ * @param ctx
+ *   The context.
+ * @return
+ *   Its state.
+ */
+static inline enum lcx_ctx_state
+lcx_ctx_state_get(const struct lcx_ctx *ctx)
+{
+	return (enum lcx_ctx_state)__atomic_load_n(&ctx->state, __ATOMIC_ACQUIRE);
+}
+
+/**
+ * Move a context to a new state; counted and time-stamped.  Safe against a
+ * concurrent transition (the watchdog's): the check and the change are one
+ * compare-and-swap.
+ *
+ * @param ctx
+ *   The context.
+ * @param to
+ *   Wanted state.
+ * @return
+ *   0; -EPERM (illegal from the current state: nothing changes, the refusal
+ *   is counted); -EINVAL (NULL or out of range).
+ */
+int lcx_ctx_state_set(struct lcx_ctx *ctx, enum lcx_ctx_state to);
+
+/**
+ * Move a context from a given state only: a compare-and-swap transition.
+ *
+ * @param ctx
+ *   The context.
+ * @param from
+ *   State the context must be in.
+ * @param to
+ *   Wanted state.
+ * @return
+ *   0; -EAGAIN (not in @p from: nothing changes); -EPERM (illegal
+ *   transition); -EINVAL.
+ */
+int lcx_ctx_state_move(struct lcx_ctx *ctx, enum lcx_ctx_state from,
+		enum lcx_ctx_state to);
+
+/**
+ * Ask the loop to stop; it finishes its iteration, flushes, drains its run
+ * queue and moves to COMPLETED.
+ *
+ * @param ctx
+ *   The context.
+ */
+static inline void
+lcx_ctx_stop_request(struct lcx_ctx *ctx)
+{
+	__atomic_store_n(&ctx->stop_req, 1, __ATOMIC_RELEASE);
+}
+
+/**
+ * Post a task to a context's run queue.
+ *
+ * @param ctx
+ *   Target context.
+ * @param fn
+ *   Task function, run on the context's lcore.
+ * @param arg
+ *   Its argument.
+ * @param prio
+ *   Priority class.
+ * @return
+ *   0; -ENOBUFS (run queue class full).
+ */
+static __rte_always_inline int
+lcx_ctx_post(struct lcx_ctx *ctx, lcx_task_fn fn, void *arg, enum lcx_prio prio)
+{
+	return lcx_runq_post(ctx->runq, fn, arg, prio);
+}
+
+/**
+ * Run call->fn on @p to, then call->done on the calling context.
+ * call->reply_to is set here.  Only from a context's loop (tasks, handlers,
+ * timers); a control thread uses lcx_ctx_call_wait().
+ *
+ * @param to
+ *   Target context.
+ * @param call
+ *   fn, arg, done and prio filled in; kept by the caller until done runs.
+ * @return
+ *   0; -ENOBUFS (target full); -EINVAL (not on a context, or call incomplete).
+ */
+int lcx_ctx_call(struct lcx_ctx *to, struct lcx_call *call);
+
+/**
+ * Run fn(arg) on @p to and wait for the result: for control threads.
+ *
+ * @param to
+ *   Target context; its loop must be running to answer.
+ * @param fn
+ *   Function.
+ * @param arg
+ *   Argument.
+ * @param timeout_us
+ *   How long to wait.
+ * @param result
+ *   fn's return value; may be NULL.
+ * @return
+ *   As lcx_runq_call_wait(): 0, -ETIMEDOUT, -ENOBUFS, -EDEADLK, -ENOMEM.
+ */
+int lcx_ctx_call_wait(struct lcx_ctx *to, lcx_call_fn fn, void *arg,
+		uint64_t timeout_us, int *result);
+
+/**
+ * Read a context's counters (a consistent-enough copy for reporting:
+ * each field is one 64-bit load).
+ *
+ * @param ctx
+ *   The context.
+ * @param st
+ *   Filled in.
+ */
+void lcx_ctx_stats_get(const struct lcx_ctx *ctx, struct lcx_ctx_stats *st);
+
+/* ---- Fast-path TX, owner only ----------------------------------------- */
+
+/** Count a drop of n packets for reason r and free them. */
+static __rte_always_inline void
+lcx_ctx_drop(struct lcx_ctx *ctx, enum lcx_ctx_drop r, struct rte_mbuf **pkts,
+		uint16_t n)
+{
+	ctx->stats.drop[r] += n;
+	ctx->stats.dropped += n;
+	rte_pktmbuf_free_bulk(pkts, n);
+}
+
+/** @internal Admit up to n packets under the TX rate limit. */
+uint16_t __lcx_ctx_tx_admit(struct lcx_ctx *ctx, uint16_t n);
+
+/** @internal Transmit n packets now on a TX queue; drop what does not fit. */
+static __rte_always_inline void
+__lcx_ctx_tx_now(struct lcx_ctx *ctx, struct lcx_ctx_txq *txq,
+		struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t sent;
+
+	if (unlikely(ctx->limits.tx_rate_pps != 0)) {
+		uint16_t ok = __lcx_ctx_tx_admit(ctx, n);
+
+		if (ok < n)
+			lcx_ctx_drop(ctx, LCX_CTX_DROP_TX_RATE, pkts + ok, n - ok);
+		n = ok;
+	}
+	sent = lcx_port_tx_burst(txq->port, txq->queue, pkts, n);
+	ctx->stats.tx_packets += sent;
+	if (unlikely(sent < n))
+		lcx_ctx_drop(ctx, LCX_CTX_DROP_TX_FULL, pkts + sent, n - sent);
+}
+
+/**
+ * Flush the TX buffer of one port.
+ *
+ * @param ctx
+ *   The context (caller is its owner).
+ * @param port
+ *   Port index.
+ */
+static __rte_always_inline void
+lcx_ctx_tx_flush(struct lcx_ctx *ctx, uint16_t port)
+{
+	struct lcx_ctx_txq *txq = &ctx->txq[port];
+
+	if (txq->n != 0) {
+		__lcx_ctx_tx_now(ctx, txq, txq->buf, txq->n);
+		txq->n = 0;
+	}
+	ctx->tx_dirty &= ~(1u << port);
+}
+
+/**
+ * Flush every TX buffer with packets in it.
+ *
+ * @param ctx
+ *   The context (caller is its owner).
+ */
+static __rte_always_inline void
+lcx_ctx_tx_flush_all(struct lcx_ctx *ctx)
+{
+	while (ctx->tx_dirty != 0)
+		lcx_ctx_tx_flush(ctx, (uint16_t)__builtin_ctz(ctx->tx_dirty));
+}
+
+/**
+ * Queue packets for TX on a port.  A full buffer is sent at once; the loop
+ * sends the rest at the end of the iteration.  A whole burst arriving at an
+ * empty buffer is sent directly, without a copy.
+ *
+ * @param ctx
+ *   The context (caller is its owner).
+ * @param port
+ *   Port index, < LCX_MAX_PORTS.
+ * @param pkts
+ *   The mbufs, which now belong to the context.
+ * @param n
+ *   How many.
+ */
+static __rte_always_inline void
+lcx_ctx_tx_burst(struct lcx_ctx *ctx, uint16_t port, struct rte_mbuf **pkts,
+		uint16_t n)
+{
+	struct lcx_ctx_txq *txq = &ctx->txq[port];
+	uint16_t room;
+
+	if (unlikely(txq->port == NULL)) {
+		lcx_ctx_drop(ctx, LCX_CTX_DROP_NO_TXQ, pkts, n);
+		return;
+	}
+	if (txq->n == 0 && n >= LCX_BURST) {
+		__lcx_ctx_tx_now(ctx, txq, pkts, n);
+		return;
+	}
+	while (n != 0) {
+		room = RTE_MIN((uint16_t)(LCX_TX_BUF - txq->n), n);
+		memcpy(&txq->buf[txq->n], pkts, room * sizeof(pkts[0]));
+		txq->n += room;
+		pkts += room;
+		n -= room;
+		if (txq->n == LCX_TX_BUF) {
+			__lcx_ctx_tx_now(ctx, txq, txq->buf, txq->n);
+			txq->n = 0;
+		}
+	}
+	if (txq->n != 0)
+		ctx->tx_dirty |= 1u << port;
+}
+
+/**
+ * Queue one packet for TX.
+ *
+ * @param ctx
+ *   The context.
+ * @param port
+ *   Port index.
+ * @param m
+ *   The mbuf.
+ */
+static __rte_always_inline void
+lcx_ctx_tx_one(struct lcx_ctx *ctx, uint16_t port, struct rte_mbuf *m)
+{
+	lcx_ctx_tx_burst(ctx, port, &m, 1);
+}
+
+/* ---- For the manager only --------------------------------------------- */
+
+/**
+ * @internal Allocate and initialise a context (run queue, timers, pool);
+ * state READY.  The manager picks id, lcore and socket.
+ *
+ * @return
+ *   The context, or NULL with lcx_errno: LCX_EALLOC (no memory for it),
+ *   LCX_ERESINIT (run queue, timers or pool), EINVAL (bad limits).
+ */
+struct lcx_ctx *__lcx_ctx_alloc(const struct lcx_ctx_conf *conf, uint32_t id,
+		unsigned int lcore, int socket);
+
+/**
+ * @internal Free a context that no lcore runs: free the mbufs in its TX
+ * buffers (counted as FLUSH drops), discard queued tasks, free its timers
+ * and its pool.  A pool with mbufs still out must be taken first (set
+ * ctx->pool to NULL) and freed once they are back.
+ *
+ * @return
+ *   Number of queued tasks discarded.
+ */
+unsigned int __lcx_ctx_free(struct lcx_ctx *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LCX_CTX_H */

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+#include <rte_pause.h>
+#include <rte_prefetch.h>
+
+#include "lcx_loop.h"
+
+static __rte_always_inline unsigned int
+poll_rx(struct lcx_ctx *ctx)
+{
+	struct rte_mbuf *pkts[LCX_BURST];
+	unsigned int total = 0;
+	uint16_t i, n;
+
+	for (i = 0; i < ctx->nb_rxq; i++) {
+		const struct lcx_ctx_rxq *rxq = &ctx->rxq[i];
+
+		n = lcx_port_rx_burst(rxq->port, rxq->queue, pkts, LCX_BURST);
+		if (n == 0)
+			continue;
+		total += n;
+		if (ctx->burst_fn != NULL)
+			ctx->burst_fn(ctx, rxq, pkts, n);
+		else
+			lcx_ctx_tx_burst(ctx, rxq->out_port, pkts, n);
+	}
+	ctx->stats.rx_packets += total;
+	return total;
+}
+
+unsigned int
+lcx_loop_iterate(struct lcx_ctx *ctx, uint64_t now)
+{
+	uint64_t deadline = 0;
+	unsigned int work, n;
+
+	work = poll_rx(ctx);
+	lcx_ctx_tx_flush_all(ctx);
+
+	if (ctx->limits.cycle_budget != 0)
+		deadline = now + ctx->limits.cycle_budget;
+	n = lcx_runq_run(ctx->runq, ctx->limits.tasks_per_iter, deadline);
+	/* Tasks may transmit; do not leave their packets for next time. */
+	if (n != 0) {
+		ctx->stats.tasks_run += n;
+		lcx_ctx_tx_flush_all(ctx);
+		work += n;
+	}
+	n = lcx_timers_run(&ctx->timers, now);
+	if (n != 0) {
+		ctx->stats.timers_fired += n;
+		lcx_ctx_tx_flush_all(ctx);
+		work += n;
+	}
+	return work;
+}
+
+static inline int
+stop_asked(const struct lcx_ctx *ctx)
+{
+	return __atomic_load_n(&ctx->stop_req, __ATOMIC_ACQUIRE) != 0 ||
+		__atomic_load_n(&ctx->state, __ATOMIC_RELAXED) == LCX_CTX_ERROR;
+}
+
+static inline void
+beat(struct lcx_ctx *ctx)
+{
+	/* Plain store on the owner's own line; the watchdog only loads it. */
+	__atomic_store_n(&ctx->heartbeat, ctx->heartbeat + 1, __ATOMIC_RELAXED);
+}
+
+/* Adaptive idle: sleep in short naps, polling once after each, until there
+ * is work or a stop.  The state says BLOCKED meanwhile. */
+static uint64_t
+park(struct lcx_ctx *ctx, uint64_t now)
+{
+	struct timespec ts;
+	uint64_t ns = ctx->sleep_cycles * 1000000000ull / rte_get_tsc_hz();
+	uint64_t t;
+
+	if (lcx_ctx_state_move(ctx, LCX_CTX_RUNNING, LCX_CTX_BLOCKED) != 0)
+		return now;	/* ERROR meanwhile: the loop leaves */
+	ctx->stats.parks++;
+	ts.tv_sec = ns / 1000000000ull;
+	ts.tv_nsec = ns % 1000000000ull;
+	for (;;) {
+		nanosleep(&ts, NULL);
+		beat(ctx);
+		t = rte_rdtsc();
+		ctx->stats.idle_cycles += t - now;
+		now = t;
+		if (stop_asked(ctx))
+			break;
+		if (lcx_loop_iterate(ctx, now) != 0) {
+			t = rte_rdtsc();
+			ctx->stats.busy_cycles += t - now;
+			now = t;
+			break;
+		}
+	}
+	/* Refused when the watchdog moved us to ERROR meanwhile. */
+	lcx_ctx_state_move(ctx, LCX_CTX_BLOCKED, LCX_CTX_RUNNING);
+	ctx->empty_iters = 0;
+	return now;
+}
+
+int
+lcx_loop_run(void *arg)
+{
+	struct lcx_ctx *ctx = arg;
+	uint64_t prev, now;
+	unsigned int work;
+
+	if (ctx == NULL || rte_lcore_id() != ctx->lcore)
+		return -EINVAL;
+	if (lcx_ctx_state_move(ctx, LCX_CTX_READY, LCX_CTX_RUNNING) != 0)
+		return -EPERM;
+	RTE_PER_LCORE(_lcx_ctx_self) = ctx;
+	ctx->empty_iters = 0;
+	prev = rte_rdtsc();
+
+	while (!stop_asked(ctx)) {
+		work = lcx_loop_iterate(ctx, prev);
+		now = rte_rdtsc();
+		ctx->stats.iterations++;
+		beat(ctx);
+		if (work != 0) {
+			ctx->stats.busy_cycles += now - prev;
+			ctx->empty_iters = 0;
+		} else {
+			ctx->stats.idle_cycles += now - prev;
+			if (ctx->idle == LCX_IDLE_PAUSE) {
+				rte_pause();
+			} else if (ctx->idle == LCX_IDLE_ADAPTIVE &&
+					++ctx->empty_iters >= ctx->park_after) {
+				now = park(ctx, now);
+			}
+		}
+		prev = now;
+	}
+
+	/* Leave at a burst boundary: flush, then run what is queued. */
+	lcx_ctx_tx_flush_all(ctx);
+	ctx->stats.tasks_run += lcx_runq_drain(ctx->runq);
+	lcx_ctx_tx_flush_all(ctx);
+	RTE_PER_LCORE(_lcx_ctx_self) = NULL;
+	/* From RUNNING only: a context in ERROR stays there for the
+	 * manager to see; its clean-up completes it. */
+	if (lcx_ctx_state_move(ctx, LCX_CTX_RUNNING, LCX_CTX_COMPLETED) != 0)
+		return -EFAULT;
+	return 0;
+}

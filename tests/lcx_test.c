@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_log.h>
+#include <rte_mempool.h>
+
+#include "lcx_test.h"
+
+static int eal_up;
+
+int
+lcx_test_eal_init(const char *lcores, ...)
+{
+	char prefix[64], *argv[32];
+	int argc = 0, rc;
+	const char *a;
+	va_list ap;
+
+	if (eal_up)
+		return 0;
+	snprintf(prefix, sizeof(prefix), "--file-prefix=lcxtest%d", getpid());
+	argv[argc++] = "lcx-test";
+	if (lcores != NULL) {
+		argv[argc++] = "--lcores";
+		argv[argc++] = (char *)lcores;
+	} else {
+		argv[argc++] = "-l";
+		argv[argc++] = "0-1";
+	}
+	argv[argc++] = "--no-huge";
+	argv[argc++] = "-m";
+	argv[argc++] = "512";
+	argv[argc++] = "--no-pci";
+	argv[argc++] = prefix;
+	argv[argc++] = "--log-level=lib.eal:warning";
+	va_start(ap, lcores);
+	while ((a = va_arg(ap, const char *)) != NULL && argc < 31)
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	argv[argc] = NULL;
+	rc = rte_eal_init(argc, argv);
+	if (rc < 0) {
+		fprintf(stderr, "EAL init failed: %s\n", rte_strerror(rte_errno));
+		return -1;
+	}
+	eal_up = 1;
+	return 0;
+}
+
+int
+lcx_test_need_root(const char *what)
+{
+	if (geteuid() == 0)
+		return 1;
+	printf("SKIP %s: needs root (network namespaces, raw sockets)\n", what);
+	return 0;
+}
+
+int
+lcx_test_pool_full(const struct rte_mempool *mp)
+{
+	unsigned int avail = rte_mempool_avail_count(mp);
+
+	if (avail != mp->size)
+		fprintf(stderr, "pool %s: %u of %u mbufs back\n",
+			mp->name, avail, mp->size);
+	return avail == mp->size;
+}
+
+int
+lcx_test_main(int argc, char **argv, CU_SuiteInfo *suites)
+{
+	const char *prog = strrchr(argv[0], '/');
+	unsigned int run, failed;
+
+	(void)argc;
+	prog = prog ? prog + 1 : argv[0];
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	if (CU_register_suites(suites) != CUE_SUCCESS) {
+		fprintf(stderr, "%s: %s\n", prog, CU_get_error_msg());
+		return 2;
+	}
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	run = CU_get_number_of_tests_run();
+	failed = CU_get_number_of_tests_failed() +
+		CU_get_number_of_suites_failed();
+	printf("\n%s: %u passed, %u failed\n", prog,
+		run >= CU_get_number_of_tests_failed() ?
+			run - CU_get_number_of_tests_failed() : 0, failed);
+	CU_cleanup_registry();
+	/* rte_eal_cleanup() is skipped on purpose: worker lcores may still be
+	 * parked in a test that failed, and exit() frees the process anyway. */
+	return failed == 0 ? 0 : 1;
+}

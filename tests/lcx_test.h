@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LCX_TEST_H
+#define LCX_TEST_H
+
+/*
+ * Shared harness of the CUnit test programs.  Each program is one file with
+ * its suites; its main() is lcx_test_main().  EAL comes up once per process
+ * in the first suite's init (lcx_test_eal_init), with --no-huge, no PCI and
+ * a file prefix unique to the process, so test programs can run in parallel.
+ */
+
+#include <stdio.h>
+#include <CUnit/CUnit.h>
+#include <rte_mempool.h>
+
+/* Bring EAL up once.  lcores: an EAL --lcores value such as
+ * "0@0,1@1,2@0,3@1" to map more lcores than cores, or NULL for "-l 0-1".
+ * Extra EAL arguments (vdevs, ...) may follow, NULL-terminated.
+ * Returns 0 or -1 (the harness prints why). */
+int lcx_test_eal_init(const char *lcores, ...);
+
+/* Whether the calling process may use root-only features (netns, raw
+ * sockets).  Prints the reason a test is skipped otherwise. */
+int lcx_test_need_root(const char *what);
+
+/* 1 when every object of the pool is back (available == size). */
+int lcx_test_pool_full(const struct rte_mempool *mp);
+
+/* Register the suites, run them, print "<prog>: N passed, N failed" and
+ * return the exit status (0 only if every test passed). */
+int lcx_test_main(int argc, char **argv, CU_SuiteInfo *suites);
+
+#define LCX_TEST_POOL_FULL(mp) CU_ASSERT(lcx_test_pool_full(mp))
+
+#endif /* LCX_TEST_H */
