@@ -22,6 +22,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_per_lcore.h>
+#include <rte_ring.h>
 #include <string.h>
 
 #include "lcx_common.h"
@@ -81,6 +82,7 @@ struct lcx_ctx_stats {
 	uint64_t idle_cycles;    /**< TSC cycles of empty iterations and sleeps */
 	uint64_t rx_packets;
 	uint64_t rx_bytes;
+	uint64_t handoff_in;     /**< packets taken from handoff rings */
 	uint64_t tx_packets;
 	uint64_t tx_bytes;
 	uint64_t dropped;        /**< all drops: sum of drop[] and handler drops */
@@ -98,6 +100,9 @@ struct lcx_ctx_rxq {
 };
 
 #define LCX_TX_BUF (2 * LCX_BURST)
+
+/** Most contexts a context receives handed-off packets from. */
+#define LCX_MAX_HANDOFF_IN 16
 
 /** The context's TX queue on one port, with its buffer. */
 struct lcx_ctx_txq {
@@ -139,6 +144,7 @@ struct lcx_ctx {
 	uint32_t state;              /**< enum lcx_ctx_state; atomic */
 	uint32_t stop_req;           /**< set by lcx_ctx_stop_request(); atomic */
 	uint16_t nb_rxq;
+	uint16_t nb_handoff_in;
 	uint16_t tx_dirty;           /**< bit per port with buffered TX */
 	uint32_t empty_iters;
 	enum lcx_idle_mode idle;
@@ -148,7 +154,9 @@ struct lcx_ctx {
 	uint64_t tx_last_tsc;
 	struct lcx_limits limits;
 	struct lcx_timers timers;
+	lcx_ctx_burst_fn handoff_fn; /**< packets from handoff rings; NULL: forward by mbuf->port pair */
 	struct lcx_ctx_rxq rxq[LCX_MAX_CTX_RXQ];
+	struct rte_ring *handoff_in[LCX_MAX_HANDOFF_IN]; /**< SP/SC rings from other contexts */
 
 	/* ---- Counters: owner writes, readers sample. ---- */
 	struct lcx_ctx_stats stats __rte_cache_aligned;

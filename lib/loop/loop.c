@@ -32,6 +32,32 @@ poll_rx(struct lcx_ctx *ctx)
 	return total;
 }
 
+/* Packets other contexts handed to us (software RSS, ...): treated as a
+ * second kind of RX queue, with no port behind it. */
+static __rte_always_inline unsigned int
+poll_handoff(struct lcx_ctx *ctx)
+{
+	struct rte_mbuf *pkts[LCX_BURST];
+	unsigned int total = 0, i, j;
+	uint16_t n;
+
+	for (i = 0; i < ctx->nb_handoff_in; i++) {
+		n = (uint16_t)rte_ring_sc_dequeue_burst(ctx->handoff_in[i],
+				(void **)pkts, LCX_BURST, NULL);
+		if (n == 0)
+			continue;
+		total += n;
+		if (ctx->handoff_fn != NULL) {
+			ctx->handoff_fn(ctx, NULL, pkts, n);
+		} else {
+			for (j = 0; j < n; j++)
+				lcx_ctx_tx_one(ctx, pkts[j]->port ^ 1, pkts[j]);
+		}
+	}
+	ctx->stats.handoff_in += total;
+	return total;
+}
+
 unsigned int
 lcx_loop_iterate(struct lcx_ctx *ctx, uint64_t now)
 {
@@ -39,6 +65,8 @@ lcx_loop_iterate(struct lcx_ctx *ctx, uint64_t now)
 	unsigned int work, n;
 
 	work = poll_rx(ctx);
+	if (ctx->nb_handoff_in != 0)
+		work += poll_handoff(ctx);
 	lcx_ctx_tx_flush_all(ctx);
 
 	if (ctx->limits.cycle_budget != 0)
