@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LCX_MGR_H
+#define LCX_MGR_H
+
+/**
+ * @file
+ * The context manager: reads the topology, creates and destroys contexts,
+ * launches their loops on lcores and watches their heartbeats.
+ *
+ * Create:  allocate (free lcore, requested socket) -> initialize (run
+ *          queue, timers, pool) -> register (table) -> monitor (watchdog)
+ *          -> READY.
+ * Destroy: stop monitoring -> remove from the table -> clean up (stop the
+ *          loop, flush TX, drain the run queue) -> recycle (lcore free again).
+ *
+ * Control-plane functions are not for the fast path: they take the
+ * manager's mutex (shared with the watchdog thread).  Call them from one
+ * control thread, or serialise them; a pointer returned by a lookup is
+ * valid until that context is destroyed.
+ *
+ * The watchdog runs in a control thread (rte_ctrl_thread_create), not on
+ * an lcore, so a process may run with a single lcore (-l 0) whose context
+ * runs on the main thread through lcx_mgr_run_main().
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lcx_common.h"
+#include "lcx_ctx.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Manager configuration; lcx_mgr_conf_init() fills the defaults. */
+struct lcx_mgr_conf {
+	uint32_t watch_interval_ms; /**< watchdog period; 0: no watchdog thread */
+	uint32_t hb_timeout_ms;     /**< heartbeat silence that moves a context to ERROR */
+};
+
+/** One lcore of the topology. */
+struct lcx_topo_lcore {
+	unsigned int lcore;  /**< EAL lcore id */
+	int socket;          /**< NUMA node (0 on a machine without NUMA) */
+	int cpu;             /**< first CPU of its cpuset */
+	uint8_t is_main;     /**< the EAL main lcore */
+	uint8_t used;        /**< a context owns it */
+};
+
+/**
+ * Defaults: watchdog every 10 ms, heartbeat timeout 1000 ms.
+ *
+ * @param conf
+ *   Filled in.
+ */
+void lcx_mgr_conf_init(struct lcx_mgr_conf *conf);
+
+/**
+ * Start the manager, after rte_eal_init(): read the topology (EAL lcores,
+ * libnuma when NUMA is available, a single node otherwise) and start the
+ * watchdog thread.
+ *
+ * @param conf
+ *   Configuration, or NULL for the defaults.
+ * @return
+ *   0; -EALREADY (started); -LCX_EENV (EAL not initialised, or the control
+ *   thread could not be created).
+ */
+int lcx_mgr_init(const struct lcx_mgr_conf *conf);
+
+/**
+ * Stop every context, destroy them all, stop the watchdog.
+ *
+ * @return
+ *   0; -LCX_EENV (not started).
+ */
+int lcx_mgr_fini(void);
+
+/**
+ * Copy the topology.
+ *
+ * @param out
+ *   Room for max entries, in lcore order.
+ * @param max
+ *   Size of out.
+ * @return
+ *   Number of EAL lcores (may exceed max; only max are copied).
+ */
+unsigned int lcx_mgr_topo_get(struct lcx_topo_lcore *out, unsigned int max);
+
+/**
+ * Print the topology, one line per lcore.
+ *
+ * @param f
+ *   Output stream.
+ */
+void lcx_mgr_topo_dump(FILE *f);
+
+/**
+ * Create a context: allocate, initialise, register, monitor.  State READY.
+ *
+ * Lcore choice with conf->lcore == LCORE_ID_ANY: the lowest free worker
+ * lcore (on conf->socket when one is asked), the main lcore last.
+ *
+ * @param conf
+ *   Configuration (lcx_ctx_conf_init() defaults), or NULL for defaults.
+ * @return
+ *   The context, or NULL with lcx_errno:
+ *   - EINVAL: conf->lcore is not an EAL lcore, socket out of range, bad
+ *     limits, or a duplicate name;
+ *   - LCX_EALLOC: no free lcore (on the asked socket), the lcore asked has a
+ *     context, the table holds LCX_MAX_CONTEXTS, or no memory for it;
+ *   - LCX_ERESINIT: its run queue, timers or pool could not be made;
+ *   - LCX_EENV: the manager is not started.
+ */
+struct lcx_ctx *lcx_mgr_ctx_create(const struct lcx_ctx_conf *conf);
+
+/**
+ * Destroy a context: stop monitoring, remove, clean up (stop its loop and
+ * wait for it, flush TX, run its queued tasks), recycle its lcore.
+ *
+ * @param id
+ *   Context id.
+ * @return
+ *   0; -LCX_ENOCTX (no such context, e.g. destroyed already); -EDEADLK
+ *   (called from the context's own lcore).
+ */
+int lcx_mgr_ctx_destroy(uint32_t id);
+
+/**
+ * Find a context by id.
+ *
+ * @param id
+ *   Context id.
+ * @return
+ *   The context, or NULL with lcx_errno = LCX_ENOCTX.
+ */
+struct lcx_ctx *lcx_mgr_ctx_lookup(uint32_t id);
+
+/**
+ * Find a context by name.
+ *
+ * @param name
+ *   Context name.
+ * @return
+ *   The context, or NULL with lcx_errno = LCX_ENOCTX (or EINVAL for NULL).
+ */
+struct lcx_ctx *lcx_mgr_ctx_lookup_by_name(const char *name);
+
+/**
+ * Contexts in the table.
+ *
+ * @param out
+ *   Room for max pointers, in creation order; may be NULL when max is 0.
+ * @param max
+ *   Size of out.
+ * @return
+ *   Number of contexts (may exceed max).
+ */
+unsigned int lcx_mgr_ctx_list(struct lcx_ctx **out, unsigned int max);
+
+/**
+ * Launch a context's loop on its worker lcore.  A COMPLETED context is
+ * made READY and launched again.
+ *
+ * @param id
+ *   Context id.
+ * @return
+ *   0; -LCX_ENOCTX; -EBUSY (already running, or its lcore is the main
+ *   lcore: run it with lcx_mgr_run_main()); -EPERM (state ERROR).
+ */
+int lcx_mgr_ctx_start(uint32_t id);
+
+/**
+ * Ask a context's loop to stop (returns at once).
+ *
+ * @param id
+ *   Context id.
+ * @return
+ *   0; -LCX_ENOCTX.
+ */
+int lcx_mgr_ctx_stop(uint32_t id);
+
+/**
+ * Wait for a launched context's loop to return.
+ *
+ * @param id
+ *   Context id.
+ * @return
+ *   The loop's return (0 COMPLETED, -EFAULT ERROR), 0 when not launched;
+ *   -LCX_ENOCTX.
+ */
+int lcx_mgr_ctx_wait(uint32_t id);
+
+/**
+ * Launch every READY or COMPLETED context on a worker lcore.
+ *
+ * @return
+ *   Number launched, or a negative error from the first that failed.
+ */
+int lcx_mgr_start_all(void);
+
+/**
+ * Run, on the calling (main) thread, the loop of the context that owns the
+ * main lcore, until it is stopped.  Returns at once when there is none.
+ *
+ * @return
+ *   The loop's return; -LCX_ENOCTX (no context on the main lcore); -EINVAL
+ *   (not called on the main lcore).
+ */
+int lcx_mgr_run_main(void);
+
+/**
+ * Ask every context to stop.  Async-signal-safe: it only stores flags.
+ */
+void lcx_mgr_stop_all(void);
+
+/**
+ * Wait for every launched context.
+ *
+ * @return
+ *   0 when every loop ended COMPLETED; -EFAULT when one ended in ERROR.
+ */
+int lcx_mgr_wait_all(void);
+
+/**
+ * Contexts the watchdog moved to ERROR since start.
+ *
+ * @return
+ *   Count.
+ */
+uint64_t lcx_mgr_watchdog_errors(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LCX_MGR_H */

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MGR_PRIVATE_H
+#define MGR_PRIVATE_H
+
+#include <pthread.h>
+#include <rte_lcore.h>
+
+#include "lcx_mgr.h"
+
+/* One row of the context table. */
+struct mgr_slot {
+	struct lcx_ctx *ctx;     /* NULL: free row; atomic (read by stop_all) */
+	uint8_t launched;        /* remote-launched, not yet waited for */
+	uint8_t monitored;       /* the watchdog looks at it */
+	uint64_t last_hb;        /* watchdog: heartbeat last seen */
+	uint64_t last_change;    /* watchdog: TSC when it last changed */
+};
+
+struct mgr {
+	pthread_mutex_t lock;    /* control plane and watchdog */
+	int started;
+	struct lcx_mgr_conf conf;
+	uint32_t next_id;        /* ids are never reused */
+	unsigned int nb_ctx;
+	struct mgr_slot slot[LCX_MAX_CONTEXTS];
+	unsigned int nb_lcores;
+	struct lcx_topo_lcore topo[RTE_MAX_LCORE];
+	uint8_t lcore_used[RTE_MAX_LCORE];
+	pthread_t watchdog;
+	int watchdog_running;
+	uint32_t watchdog_stop;  /* atomic */
+	uint64_t watchdog_errors;/* atomic */
+};
+
+extern struct mgr lcx_mgr;
+
+int mgr_watchdog_start(void);
+void mgr_watchdog_stop(void);
+
+#endif /* MGR_PRIVATE_H */
