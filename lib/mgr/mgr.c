@@ -329,11 +329,12 @@ lcx_mgr_ctx_destroy(uint32_t id)
 	lcx_ctx_stop_request(ctx);
 	if (launched)
 		rte_eal_wait_lcore(ctx->lcore);
-	if (lcx_ctx_state_get(ctx) == LCX_CTX_READY ||
-			lcx_ctx_state_get(ctx) == LCX_CTX_ERROR)
+	/* No loop runs it now: the control thread is its only user, so it
+	 * may run what is still queued and flush what that transmits. */
+	ctx->stats.tasks_run += lcx_runq_drain(ctx->runq);
+	lcx_ctx_tx_flush_all(ctx);
+	if (lcx_ctx_state_get(ctx) != LCX_CTX_COMPLETED)
 		lcx_ctx_state_set(ctx, LCX_CTX_COMPLETED);
-	else
-		ctx->stats.tasks_run += lcx_runq_drain(ctx->runq);
 
 	/* recycle */
 	pthread_mutex_lock(&m->lock);

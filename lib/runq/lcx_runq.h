@@ -8,7 +8,8 @@
  * producers (any lcore or control thread) and one consumer (the owner).
  *
  * A task is a {fn, arg} pair in one of LCX_PRIO_MAX priority classes.
- * Remote producers enqueue into one MP/SC rte_ring per class; the owner
+ * Remote producers enqueue into one rte_ring per class (multi-producer in
+ * RTS mode, single consumer); the owner
  * posting to itself writes a plain owner-only FIFO with no atomic
  * operation.  The owner dispatches high class first, and a class passed over
  * for starve_limit consecutive dispatch rounds while it had work runs one
@@ -23,6 +24,7 @@
 #include <rte_lcore.h>
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
+#include <rte_ring_rts.h>
 
 #include "lcx_common.h"
 
@@ -163,7 +165,8 @@ lcx_runq_post(struct lcx_runq *rq, lcx_task_fn fn, void *arg,
 		rq->local_posts++;
 		return 0;
 	}
-	if (unlikely(rte_ring_mp_enqueue_elem(rq->ring[prio], &t,
+	/* The ring's own mode (MP RTS), see ring_alloc(). */
+	if (unlikely(rte_ring_enqueue_elem(rq->ring[prio], &t,
 			sizeof(t)) != 0))
 		return __lcx_runq_refuse(rq);
 	return 0;

@@ -1,0 +1,497 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LCX_HANDLER_H
+#define LCX_HANDLER_H
+
+/**
+ * @file
+ * Packet handlers and pipelines.
+ *
+ * A handler is a named module with per-context private state and a burst
+ * function.  It is registered in one line:
+ *
+ *     LCX_HANDLER_REGISTER(macswap) = {
+ *             .name = "macswap",
+ *             .process = macswap_process,
+ *     };
+ *
+ * process() receives a burst and an array of decisions, one per mbuf,
+ * that arrives filled with LCX_ACT_CONTINUE.  It changes the decisions it
+ * takes (LCX_ACT_TX(port), LCX_ACT_HANDOFF(i), LCX_ACT_DROP(reason),
+ * LCX_ACT_TAKEN) and returns how many it set to anything but CONTINUE; 0
+ * lets the pipeline skip the scan.  The pipeline then carries the
+ * decisions out, grouping runs of equal decisions: CONTINUE goes to the
+ * next stage, TX to lcx_ctx_tx_burst(), HANDOFF to the SP/SC ring towards
+ * the other context, DROP frees and counts by the handler's reason.
+ * Packets that leave the last stage with CONTINUE go to the default
+ * output: the RX queue's paired port (rxq->out_port), or for handed-off
+ * packets the pair of mbuf->port (0<->1, 2<->3).
+ *
+ * Inside a handler, mbuf->port is always the lcx index of the input port
+ * (the pipeline rewrites it when the device's own id differs), and
+ * ctx->txq[p].port is port p (its MAC: ctx->txq[p].port->mac).
+ *
+ * A pipeline is the ordered chain of handlers a context runs; its spec is
+ *
+ *     spec  := stage ( "->" stage )*
+ *     stage := name [ "(" args ")" ]
+ *
+ * e.g. "macswap" or "filter(drop udp dport 53) -> l3lpm(routes=/r) -> count".
+ * Names are [A-Za-z0-9_-]; args is any text with balanced parentheses,
+ * handed to the handler's init() as is (blanks around it trimmed).
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_byteorder.h>
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "lcx_common.h"
+#include "lcx_ctx.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef LCX_HANDLER_ABI_VERSION
+/**
+ * Version of struct lcx_handler and of the decision encoding; a plugin
+ * built against another version is refused.  Bump on any change to
+ * either.  (Overridable only so the tests can build a mismatched plugin.)
+ */
+#define LCX_HANDLER_ABI_VERSION 1
+#endif
+
+/** Most stages in one pipeline. */
+#define LCX_PIPELINE_MAX_STAGES 16
+/** Most drop reasons one handler declares. */
+#define LCX_HANDLER_MAX_DROPS 14
+/**
+ * Reasons the pipeline adds after each handler's own: "handoff-full" (the
+ * ring to the other context was full) and "bad-decision" (a decision the
+ * pipeline cannot carry out: a bug in the handler).
+ */
+#define LCX_PIPELINE_DROPS 2
+/** Most contexts in one handoff group. */
+#define LCX_HANDOFF_MAX 16
+
+/* ---- Decisions ---------------------------------------------------------- */
+
+/** Decision kinds: the top 4 bits of a decision. */
+#define LCX_ACT_KIND_CONTINUE 0x0
+#define LCX_ACT_KIND_TX       0x1
+#define LCX_ACT_KIND_HANDOFF  0x2
+#define LCX_ACT_KIND_DROP     0x3
+#define LCX_ACT_KIND_TAKEN    0x4
+
+/** Go on to the next stage (or the default output after the last). */
+#define LCX_ACT_CONTINUE 0
+/** Transmit on lcx port p. */
+#define LCX_ACT_TX(p) ((uint16_t)(LCX_ACT_KIND_TX << 12 | (p)))
+/** Hand off to member i of the context's handoff group. */
+#define LCX_ACT_HANDOFF(i) ((uint16_t)(LCX_ACT_KIND_HANDOFF << 12 | (i)))
+/** Drop, counted under the handler's reason r (index in its list). */
+#define LCX_ACT_DROP(r) ((uint16_t)(LCX_ACT_KIND_DROP << 12 | (r)))
+/** The handler kept the mbuf (or freed it itself); the pipeline forgets it. */
+#define LCX_ACT_TAKEN ((uint16_t)(LCX_ACT_KIND_TAKEN << 12))
+
+/** Kind of a decision. */
+#define LCX_ACT_KIND(a) ((uint16_t)(a) >> 12)
+/** Argument of a decision: port, group member or reason. */
+#define LCX_ACT_ARG(a) ((uint16_t)(a) & 0xfff)
+
+/* ---- Handlers ----------------------------------------------------------- */
+
+/**
+ * Handle a burst.  Owner lcore only: no locks, no syscalls, no malloc.
+ *
+ * @param priv
+ *   This context's private state (priv_size bytes, zeroed, then init()).
+ * @param ctx
+ *   The context running the burst.
+ * @param pkts
+ *   The mbufs; those given TX/HANDOFF/DROP/TAKEN belong to the pipeline or
+ *   the handler afterwards.
+ * @param act
+ *   n decisions, all LCX_ACT_CONTINUE on entry.
+ * @param n
+ *   Number of mbufs, 1 .. LCX_BURST.
+ * @return
+ *   Number of decisions set to anything but LCX_ACT_CONTINUE.
+ */
+typedef uint16_t (*lcx_handler_process_fn)(void *priv, struct lcx_ctx *ctx,
+		struct rte_mbuf **pkts, uint16_t *act, uint16_t n);
+
+/**
+ * Set up one context's instance.
+ *
+ * @param priv
+ *   priv_size zeroed bytes on the context's socket.
+ * @param args
+ *   The text between the parentheses of the spec, "" when none.
+ * @param ctx
+ *   The context.
+ * @return
+ *   0, or a negative errno (-EINVAL for bad args: log the culprit).
+ */
+typedef int (*lcx_handler_init_fn)(void *priv, const char *args,
+		struct lcx_ctx *ctx);
+
+/** Release what init() took; priv itself is freed by the pipeline. */
+typedef void (*lcx_handler_fini_fn)(void *priv, struct lcx_ctx *ctx);
+
+/** Print handler-specific counters, one "name value" a line. */
+typedef void (*lcx_handler_dump_fn)(void *priv, FILE *f);
+
+/** Flags of a handler. */
+#define LCX_HANDLER_F_HANDOFF 1u /**< may decide LCX_ACT_HANDOFF */
+
+/** A packet handler.  Kept by reference once registered. */
+struct lcx_handler {
+	const char *name;             /**< unique, [A-Za-z0-9_-] */
+	const char *usage;            /**< one line: its arguments */
+	size_t priv_size;             /**< per-context state; may be 0 */
+	uint32_t flags;               /**< LCX_HANDLER_F_* */
+	lcx_handler_init_fn init;     /**< may be NULL */
+	lcx_handler_process_fn process;
+	lcx_handler_fini_fn fini;     /**< may be NULL */
+	lcx_handler_dump_fn dump;     /**< may be NULL */
+	const char *const *drop_names; /**< nb_drops names, from the X-macro */
+	uint16_t nb_drops;
+};
+
+/**
+ * Declare a handler's drop reasons from an X-macro list
+ * `#define foreach_x_drop(_) _(SYM, "name") ...`: defines the enum values
+ * DROP_SYM (file-local: one handler a file), PFX_DROP_MAX and the table
+ * PFX_drop_names, so a new reason is one line.  Put
+ * LCX_HANDLER_DROPS_OF(PFX) in the registration.
+ */
+#define LCX_HANDLER_DROPS(pfx, list)                                    \
+	enum pfx ## _drop {                                              \
+		list(__LCX_DROP_ENUM)                                    \
+		pfx ## _DROP_MAX,                                        \
+	};                                                               \
+	_Static_assert(pfx ## _DROP_MAX <= LCX_HANDLER_MAX_DROPS,        \
+		"too many drop reasons");                                \
+	static const char *const pfx ## _drop_names[] = {               \
+		list(__LCX_DROP_NAME)                                    \
+	}
+#define __LCX_DROP_ENUM(sym, str) DROP_ ## sym,
+#define __LCX_DROP_NAME(sym, str) str,
+/** Initializer fields naming the drop list declared by LCX_HANDLER_DROPS. */
+#define LCX_HANDLER_DROPS_OF(pfx) \
+	.drop_names = pfx ## _drop_names, .nb_drops = pfx ## _DROP_MAX
+
+/**
+ * @internal Register a handler.  @p abi is the LCX_HANDLER_ABI_VERSION the
+ * caller was built with: it travels with every registration so a plugin
+ * needs no extra line.  Within lcx_plugin_load() registrations are
+ * staged and committed only when the whole plugin checks out.
+ */
+void __lcx_handler_register(uint32_t abi, struct lcx_handler *h);
+
+/**
+ * Register a handler at load time, around a designated initializer:
+ *
+ *     LCX_HANDLER_REGISTER(count) = { .name = "count", ... };
+ *
+ * Works the same in liblcx and in a plugin.
+ */
+#define LCX_HANDLER_REGISTER(sym)                                       \
+	static struct lcx_handler lcx_handler_ ## sym;                   \
+	RTE_INIT(lcx_handler_register_ ## sym)                           \
+	{                                                                \
+		__lcx_handler_register(LCX_HANDLER_ABI_VERSION,          \
+				&lcx_handler_ ## sym);                   \
+	}                                                                \
+	static struct lcx_handler lcx_handler_ ## sym
+
+/**
+ * Find a registered handler.
+ *
+ * @param name
+ *   Its name.
+ * @return
+ *   The handler, or NULL.
+ */
+const struct lcx_handler *lcx_handler_find(const char *name);
+
+/**
+ * Registered handler by index, to list them.
+ *
+ * @param i
+ *   0, 1, ...
+ * @return
+ *   The handler, or NULL past the last.
+ */
+const struct lcx_handler *lcx_handler_get(unsigned int i);
+
+/**
+ * Load a plugin: a shared object whose handlers register themselves with
+ * LCX_HANDLER_REGISTER.  Before the EAL is up or after; before pipelines
+ * that use its handlers are attached.
+ *
+ * @param path
+ *   Path of the shared object.
+ * @return
+ *   0; -ENOENT (dlopen failed: missing file or unresolved symbol, logged
+ *   with dlerror()); -EEXIST (loaded already); -EPROTO (built against another LCX_HANDLER_ABI_VERSION:
+ *   logged with the path and both versions; nothing registered); -EEXIST
+ *   (a handler name is taken; nothing registered); -ENODATA (it registers
+ *   no handler); -ENOSPC (registry full); -EINVAL (NULL).
+ */
+int lcx_plugin_load(const char *path);
+
+/**
+ * Load every "*.so" in a directory, in name order.
+ *
+ * @param dir
+ *   The directory.
+ * @return
+ *   Number of plugins loaded; -ENOENT (no such directory); or the first
+ *   failure of lcx_plugin_load() (the ones before it stay loaded).
+ */
+int lcx_plugin_load_dir(const char *dir);
+
+/* ---- Pipelines ---------------------------------------------------------- */
+
+/**
+ * Check a spec without building anything: syntax and handler names.
+ *
+ * @param spec
+ *   The spec.
+ * @param err
+ *   Receives a one-line message ("col 12: unknown handler 'fliter'");
+ *   may be NULL.
+ * @param errlen
+ *   Size of err.
+ * @return
+ *   Number of stages; -EINVAL (syntax), -ENOENT (unknown handler),
+ *   -E2BIG (more than LCX_PIPELINE_MAX_STAGES stages).
+ */
+int lcx_pipeline_check(const char *spec, char *err, size_t errlen);
+
+/**
+ * Build a pipeline on a context from a spec: each stage's state on
+ * ctx->socket, init() in order, then install it (ctx->burst_fn, burst_arg,
+ * handoff_fn, pipeline_priv).  The context must not be running; a
+ * pipeline already attached is detached first.
+ *
+ * @param ctx
+ *   The context.
+ * @param spec
+ *   The spec; a single handler name is a valid spec.
+ * @return
+ *   0; as lcx_pipeline_check() (the message is logged); -ENOMEM; or the
+ *   first failing init()'s error (the stages before it are undone).
+ */
+int lcx_pipeline_attach(struct lcx_ctx *ctx, const char *spec);
+
+/**
+ * Undo lcx_pipeline_attach(): fini() in reverse order, free, and restore
+ * the plain forwarding of the loop.  No pipeline: no-op.  The context must
+ * not be running.
+ *
+ * @param ctx
+ *   The context.
+ */
+void lcx_pipeline_detach(struct lcx_ctx *ctx);
+
+/** Counters of one stage on one context (a copy). */
+struct lcx_handler_stats {
+	const char *handler;          /**< handler name */
+	uint64_t bursts;              /**< process() calls */
+	uint64_t pkts_in;
+	uint64_t pkts_continue;       /**< passed on to the next stage */
+	uint64_t pkts_tx;             /**< decided TX */
+	uint64_t pkts_handoff;        /**< handed off (ring accepted) */
+	uint64_t pkts_taken;
+	uint64_t dropped;             /**< sum of drop[] */
+	uint64_t cycles;              /**< TSC cycles inside process() */
+	uint16_t nb_drops;            /**< the handler's + LCX_PIPELINE_DROPS */
+	const char *drop_name[LCX_HANDLER_MAX_DROPS + LCX_PIPELINE_DROPS];
+	uint64_t drop[LCX_HANDLER_MAX_DROPS + LCX_PIPELINE_DROPS];
+};
+
+/**
+ * Number of stages of a context's pipeline.
+ *
+ * @param ctx
+ *   The context.
+ * @return
+ *   Stages; 0 when no pipeline is attached.
+ */
+unsigned int lcx_pipeline_stages(const struct lcx_ctx *ctx);
+
+/**
+ * Read one stage's counters.  From any thread: each counter is one 64-bit
+ * load of a value only the owner writes.
+ *
+ * @param ctx
+ *   The context.
+ * @param stage
+ *   0 .. lcx_pipeline_stages() - 1.
+ * @param st
+ *   Filled in.
+ * @return
+ *   0; -ENOENT (no such stage).
+ */
+int lcx_pipeline_stats_get(const struct lcx_ctx *ctx, unsigned int stage,
+		struct lcx_handler_stats *st);
+
+/**
+ * Add one stage's counters into a sum (contexts run the same spec, so
+ * stage i is the same handler everywhere).  A zeroed @p sum takes the
+ * names of @p st.
+ *
+ * @param sum
+ *   Accumulator.
+ * @param st
+ *   Counters to add.
+ */
+void lcx_handler_stats_add(struct lcx_handler_stats *sum,
+		const struct lcx_handler_stats *st);
+
+/**
+ * Print every stage's counters and its handler's own (dump()).
+ *
+ * @param ctx
+ *   The context.
+ * @param f
+ *   Output.
+ */
+void lcx_pipeline_dump(const struct lcx_ctx *ctx, FILE *f);
+
+/**
+ * Private state of a stage, for tests and tools.
+ *
+ * @param ctx
+ *   The context.
+ * @param stage
+ *   Stage index.
+ * @return
+ *   Its priv, or NULL.
+ */
+void *lcx_pipeline_stage_priv(const struct lcx_ctx *ctx, unsigned int stage);
+
+/* ---- Handoff between contexts ------------------------------------------- */
+
+/**
+ * Connect contexts into a handoff group: one SP/SC ring per ordered pair
+ * (src, dst), installed in dst->handoff_in[].  Member i of the group is
+ * ctxs[i]: LCX_ACT_HANDOFF(i) sends to it.  Call before the contexts are
+ * launched (the loop reads handoff_in without synchronisation) and before
+ * or after attaching their pipelines.  A context belongs to one group.
+ *
+ * @param ctxs
+ *   The contexts.
+ * @param n
+ *   2 .. LCX_HANDOFF_MAX.
+ * @param ring_size
+ *   Ring size, a power of two; 0: 1024.
+ * @return
+ *   0; -EINVAL (bad n or ring size, a NULL context); -EBUSY (a context is
+ *   in a group already, or has no room left in handoff_in[]); -ENOMEM
+ *   (ring creation; nothing is left behind).
+ */
+int lcx_handoff_connect(struct lcx_ctx **ctxs, unsigned int n,
+		unsigned int ring_size);
+
+/**
+ * Undo lcx_handoff_connect() for the group of @p ctx: free the mbufs left
+ * in its rings (counted as FLUSH drops of the receiver), remove the rings
+ * from handoff_in[], free them.  The members must not be running.
+ *
+ * @param ctx
+ *   Any member.
+ * @return
+ *   0; -ENOENT (not in a group).
+ */
+int lcx_handoff_disconnect(struct lcx_ctx *ctx);
+
+/**
+ * The handoff group of a context, for handlers deciding LCX_ACT_HANDOFF.
+ *
+ * @param ctx
+ *   The context.
+ * @param self
+ *   Its member index; may be NULL.
+ * @return
+ *   Group size; 1 when the context is in no group.
+ */
+unsigned int lcx_handoff_group(const struct lcx_ctx *ctx, unsigned int *self);
+
+/* ---- Helpers for handler authors ---------------------------------------- */
+
+/**
+ * Incremental Internet checksum update (RFC 1624, eqn. 3):
+ * HC' = ~(~HC + ~m + m'), for one 16-bit word changing from m to m'.
+ * All values in network order.
+ */
+static inline uint16_t
+lcx_cksum_update16(uint16_t cksum, uint16_t old, uint16_t new_)
+{
+	uint32_t s = (uint16_t)~cksum;
+
+	s += (uint16_t)~old;
+	s += new_;
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/**
+ * Ether type of a frame, looking behind at most one VLAN tag, and the
+ * offset of its L3 header.  Reads only what the first segment holds.
+ *
+ * @param m
+ *   The frame.
+ * @param l3_off
+ *   Receives 14, or 18 behind a tag.
+ * @return
+ *   The ether type in network order; 0 when the frame is too short.
+ */
+static __rte_always_inline uint16_t
+lcx_pkt_ether_type(const struct rte_mbuf *m, uint16_t *l3_off)
+{
+	const struct rte_ether_hdr *eth =
+		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	uint16_t type;
+
+	if (unlikely(m->data_len < RTE_ETHER_HDR_LEN))
+		return 0;
+	type = eth->ether_type;
+	*l3_off = RTE_ETHER_HDR_LEN;
+	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
+		if (unlikely(m->data_len < RTE_ETHER_HDR_LEN + 4))
+			return 0;
+		type = ((const struct rte_vlan_hdr *)(eth + 1))->eth_proto;
+		*l3_off = RTE_ETHER_HDR_LEN + 4;
+	}
+	return type;
+}
+
+/**
+ * Parse "a.b.c.d" into a network-order address.
+ *
+ * @return 0, or -EINVAL.
+ */
+int lcx_parse_ipv4(const char *s, uint32_t *addr);
+
+/**
+ * Parse "a.b.c.d/len" or "a.b.c.d" (len 32) into a network-order address
+ * and a prefix length.
+ *
+ * @return 0, or -EINVAL.
+ */
+int lcx_parse_ipv4_prefix(const char *s, uint32_t *addr, uint8_t *len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LCX_HANDLER_H */

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Pipelines: the spec syntax and its error messages, attach/detach, the
+ * default output, counters per stage, bursts longer than LCX_BURST.
+ */
+#include <string.h>
+
+#include "lcx_handler_testkit.h"
+#include "lcx_test.h"
+
+static int
+suite_init(void)
+{
+	return lcx_test_eal_init(NULL, NULL);
+}
+
+static int
+suite_clean(void)
+{
+	return 0;
+}
+
+static void
+expect_error(const char *spec, int rc, const char *msg)
+{
+	char err[160] = "";
+
+	CU_ASSERT_EQUAL(lcx_pipeline_check(spec, err, sizeof(err)), rc);
+	if (strcmp(err, msg) != 0)
+		printf("\n  spec '%s': got '%s', want '%s'\n", spec, err, msg);
+	CU_ASSERT_STRING_EQUAL(err, msg);
+}
+
+static void
+test_syntax(void)
+{
+	CU_ASSERT_EQUAL(lcx_pipeline_check("macswap", NULL, 0), 1);
+	CU_ASSERT_EQUAL(lcx_pipeline_check("  io->macswap ->count  ", NULL, 0), 3);
+	CU_ASSERT_EQUAL(lcx_pipeline_check(
+		"filter(drop udp dport 53; drop tcp) -> l3lpm(routes=/x) -> count",
+		NULL, 0), 3);
+	CU_ASSERT_EQUAL(lcx_pipeline_check("io((nested) args) -> io()", NULL, 0), 2);
+
+	expect_error("", -EINVAL, "col 1: expected a handler name, found end of spec");
+	expect_error("macswap ->", -EINVAL,
+		"col 11: expected a handler name, found end of spec");
+	expect_error("io -> -> count", -EINVAL,
+		"col 7: expected a handler name, found '-> count'");
+	expect_error("io count", -EINVAL,
+		"col 4: expected '->' or end of spec, found 'count'");
+	expect_error("io -> fliter(drop)", -ENOENT,
+		"col 7: unknown handler 'fliter'");
+	expect_error("io -> filter(drop udp", -EINVAL, "col 13: '(' never closed");
+	expect_error("io | count", -EINVAL,
+		"col 4: expected '->' or end of spec, found '| count'");
+	expect_error("handoff -> io -> handoff", -EINVAL,
+		"col 18: a second handoff stage ('handoff'): a pipeline hands "
+		"off from one stage only");
+	expect_error("io->io->io->io->io->io->io->io->io->io->io->io->io->io->"
+		"io->io->io", -E2BIG, "col 65: more than 16 stages");
+	CU_ASSERT_EQUAL(lcx_pipeline_check(NULL, NULL, 0), -EINVAL);
+}
+
+static void
+test_attach_detach(void)
+{
+	struct lcx_tk *tk = lcx_tk_create(1, 2, 255);
+	struct lcx_ctx *ctx;
+
+	CU_ASSERT_FATAL(tk != NULL);
+	ctx = lcx_tk_ctx(tk, 0);
+	CU_ASSERT_PTR_NULL(ctx->burst_fn);
+	CU_ASSERT_EQUAL(lcx_pipeline_stages(ctx), 0);
+	CU_ASSERT_EQUAL(lcx_pipeline_attach(ctx, "io -> count"), 0);
+	CU_ASSERT_PTR_NOT_NULL(ctx->burst_fn);
+	CU_ASSERT_PTR_NOT_NULL(ctx->handoff_fn);
+	CU_ASSERT_PTR_NOT_NULL(ctx->pipeline_priv);
+	CU_ASSERT_PTR_EQUAL(ctx->burst_arg, ctx->pipeline_priv);
+	CU_ASSERT_EQUAL(lcx_pipeline_stages(ctx), 2);
+	CU_ASSERT_PTR_NOT_NULL(lcx_pipeline_stage_priv(ctx, 1));
+	CU_ASSERT_PTR_NULL(lcx_pipeline_stage_priv(ctx, 2));
+	/* Re-attach replaces. */
+	CU_ASSERT_EQUAL(lcx_pipeline_attach(ctx, "macswap"), 0);
+	CU_ASSERT_EQUAL(lcx_pipeline_stages(ctx), 1);
+	/* A failing attach leaves the old one in place (parse errors). */
+	CU_ASSERT_EQUAL(lcx_pipeline_attach(ctx, "nope"), -ENOENT);
+	CU_ASSERT_EQUAL(lcx_pipeline_stages(ctx), 1);
+	/* A failing init leaves none. */
+	CU_ASSERT_EQUAL(lcx_pipeline_attach(ctx, "count -> l3lpm"), -EINVAL);
+	CU_ASSERT_EQUAL(lcx_pipeline_stages(ctx), 0);
+	CU_ASSERT_PTR_NULL(ctx->burst_fn);
+	lcx_pipeline_detach(ctx);
+	lcx_pipeline_detach(ctx);	/* no-op */
+	CU_ASSERT_PTR_NULL(ctx->burst_fn);
+	CU_ASSERT_PTR_NULL(ctx->handoff_fn);
+	CU_ASSERT_PTR_NULL(ctx->pipeline_priv);
+	CU_ASSERT_EQUAL(lcx_pipeline_attach(NULL, "io"), -EINVAL);
+	CU_ASSERT_EQUAL(lcx_tk_free(tk), 0);
+}
+
+static void
+test_stats_and_output(void)
+{
+	struct lcx_tk *tk = lcx_tk_create(1, 4, 1023);
+	struct lcx_handler_stats st, sum;
+	struct rte_mbuf *m[100];
+	struct lcx_ctx *ctx;
+	unsigned int i;
+
+	CU_ASSERT_FATAL(tk != NULL);
+	ctx = lcx_tk_ctx(tk, 0);
+	CU_ASSERT_EQUAL_FATAL(lcx_tk_attach(tk, "count -> macswap -> io"), 0);
+	/* 100 packets, 3 runts: more than one burst of 32 in one call. */
+	for (i = 0; i < 100; i++) {
+		m[i] = lcx_tk_udp(lcx_tk_pool(tk), "198.18.0.1", "198.18.1.1",
+			1, 2, 0);
+		if (i % 40 == 7)
+			lcx_tk_trim(m[i], 6);
+	}
+	lcx_tk_rx(tk, 0, 3, m, 100);
+	CU_ASSERT_EQUAL(lcx_tk_tx_count(tk, 2), 97);
+	CU_ASSERT_EQUAL(ctx->stats.tx_packets, 97);
+	CU_ASSERT_EQUAL(ctx->stats.dropped, 3);
+
+	CU_ASSERT_EQUAL(lcx_pipeline_stats_get(ctx, 0, &st), 0);
+	CU_ASSERT_STRING_EQUAL(st.handler, "count");
+	CU_ASSERT_EQUAL(st.pkts_in, 100);
+	CU_ASSERT_EQUAL(st.pkts_continue, 100);
+	CU_ASSERT_EQUAL(st.bursts, 4);
+	CU_ASSERT(st.cycles > 0);
+	CU_ASSERT_EQUAL(lcx_pipeline_stats_get(ctx, 1, &st), 0);
+	CU_ASSERT_STRING_EQUAL(st.handler, "macswap");
+	CU_ASSERT_EQUAL(st.pkts_in, 100);
+	CU_ASSERT_EQUAL(st.pkts_continue, 97);
+	CU_ASSERT_EQUAL(st.dropped, 3);
+	CU_ASSERT_EQUAL(st.nb_drops, 3);
+	CU_ASSERT_STRING_EQUAL(st.drop_name[0], "runt");
+	CU_ASSERT_STRING_EQUAL(st.drop_name[1], "handoff-full");
+	CU_ASSERT_STRING_EQUAL(st.drop_name[2], "bad-decision");
+	CU_ASSERT_EQUAL(st.drop[0], 3);
+	CU_ASSERT_EQUAL(lcx_pipeline_stats_get(ctx, 2, &st), 0);
+	CU_ASSERT_EQUAL(st.pkts_in, 97);
+	CU_ASSERT_EQUAL(lcx_pipeline_stats_get(ctx, 3, &st), -ENOENT);
+
+	/* Sum over "contexts". */
+	memset(&sum, 0, sizeof(sum));
+	lcx_pipeline_stats_get(ctx, 1, &st);
+	lcx_handler_stats_add(&sum, &st);
+	lcx_handler_stats_add(&sum, &st);
+	CU_ASSERT_STRING_EQUAL(sum.handler, "macswap");
+	CU_ASSERT_EQUAL(sum.pkts_in, 200);
+	CU_ASSERT_EQUAL(sum.drop[0], 6);
+	CU_ASSERT_EQUAL(lcx_tk_drops(tk, 0, 1, "runt"), 3);
+
+	/* Port 2 received: out on 3 (pairing 0<->1, 2<->3). */
+	m[0] = lcx_tk_udp(lcx_tk_pool(tk), "198.18.0.1", "198.18.1.1", 1, 2, 0);
+	lcx_tk_rx(tk, 0, 2, m, 1);
+	CU_ASSERT_EQUAL(lcx_tk_tx_count(tk, 3), 1);
+	CU_ASSERT_EQUAL(lcx_tk_free(tk), 0);
+}
+
+CU_TestInfo pipeline_tests[] = {
+	{ "spec syntax and errors", test_syntax },
+	{ "attach and detach", test_attach_detach },
+	{ "counters and default output", test_stats_and_output },
+	CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo suites[] = {
+	{ "pipeline", suite_init, suite_clean, NULL, NULL, pipeline_tests },
+	CU_SUITE_INFO_NULL,
+};
+
+int
+main(int argc, char **argv)
+{
+	return lcx_test_main(argc, argv, suites);
+}
