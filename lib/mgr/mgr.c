@@ -109,6 +109,7 @@ lcx_mgr_fini(void)
 		if (ctx != NULL)
 			lcx_mgr_ctx_destroy(ctx->id);
 	}
+	mgr_port_fini();
 	mgr_watchdog_stop();
 	m->started = 0;
 	return 0;
@@ -277,6 +278,12 @@ lcx_mgr_ctx_create(const struct lcx_ctx_conf *conf)
 	m->nb_ctx++;
 	m->slot[i].monitored = 1;
 	pthread_mutex_unlock(&m->lock);
+	err = mgr_port_ctx_join(ctx);
+	if (err != 0) {
+		lcx_mgr_ctx_destroy(ctx->id);
+		lcx_errno = -err;
+		return NULL;
+	}
 	return ctx;
 
 unlock:
@@ -316,6 +323,16 @@ lcx_mgr_ctx_destroy(uint32_t id)
 	if (rte_lcore_id() == ctx->lcore && lcx_ctx_self() == ctx) {
 		pthread_mutex_unlock(&m->lock);
 		return -EDEADLK;
+	}
+	pthread_mutex_unlock(&m->lock);
+	/* Its RX queues go to the survivors while it still runs (the
+	 * migration handshake needs its loop to acknowledge). */
+	mgr_port_ctx_leave(ctx);
+	pthread_mutex_lock(&m->lock);
+	i = slot_of(m, id);
+	if (i < 0) {
+		pthread_mutex_unlock(&m->lock);
+		return -LCX_ENOCTX;
 	}
 	/* stop monitoring, remove; the lcore stays taken until recycled */
 	m->slot[i].monitored = 0;

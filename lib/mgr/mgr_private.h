@@ -35,6 +35,12 @@ struct mgr {
 extern struct mgr lcx_mgr;
 
 int mgr_watchdog_start(void);
+/* place.c: give a new context its TX queues on placed ports (0 or -errno),
+ * move away a dying context's RX queues and return its TX queue, and close
+ * every port at fini.  Called without the manager's mutex held. */
+int mgr_port_ctx_join(struct lcx_ctx *ctx);
+void mgr_port_ctx_leave(struct lcx_ctx *ctx);
+void mgr_port_fini(void);
 void mgr_watchdog_stop(void);
 
 #endif /* MGR_PRIVATE_H */

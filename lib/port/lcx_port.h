@@ -107,7 +107,7 @@ struct lcx_port {
 	uint16_t nb_txq;
 	uint8_t started;
 	struct rte_ether_addr mac;
-	char name[64];             /**< spec as given */
+	char name[256];            /**< spec as given */
 };
 
 /**
@@ -139,9 +139,10 @@ const struct lcx_port_ops *lcx_port_driver_find(const char *name);
  *   "<driver>[:<args>]" for a registered driver (e.g. "synth:flows=4"),
  *   otherwise DPDK devargs for the ethdev driver.
  * @return
- *   The port, or NULL with lcx_errno set: EINVAL (empty or too long spec),
- *   ENOSPC (LCX_MAX_PORTS ports open), ENOMEM, or the driver's error
- *   (ENODEV: the device cannot be probed).  The driver logs the culprit.
+ *   The port, or NULL with lcx_errno set: EINVAL (empty or too long spec,
+ *   or devargs no bus or driver knows), ENOSPC (LCX_MAX_PORTS ports open),
+ *   ENOMEM, ENODEV (the device cannot be probed), EBUSY (the device is
+ *   open as an lcx port already).  The driver logs the culprit.
  */
 struct lcx_port *lcx_port_open(const char *spec);
 
