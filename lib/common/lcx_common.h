@@ -36,6 +36,14 @@ extern "C" {
 /** Most RX queues one context may poll. */
 #define LCX_MAX_CTX_RXQ 32
 
+/**
+ * IPv4 address a.b.c.d in host order.  DPDK 22.11's RTE_IPV4 shifts a
+ * signed int, which is undefined for a >= 128 (198.18.0.0/15 included).
+ */
+#define LCX_IPV4(a, b, c, d) \
+	(((uint32_t)(a) & 0xff) << 24 | ((uint32_t)(b) & 0xff) << 16 | \
+	 ((uint32_t)(c) & 0xff) << 8 | ((uint32_t)(d) & 0xff))
+
 /** lcx's own error codes; returned negated by control functions. */
 enum lcx_error {
 	LCX_ERR_BASE = 2000,

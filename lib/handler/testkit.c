@@ -25,8 +25,8 @@ lcx_tk_pkt_init(struct lcx_tk_pkt *d)
 	d->vlan = -1;
 	d->l3 = LCX_TK_IPV4;
 	d->l4 = IPPROTO_UDP;
-	d->src_ip4 = RTE_BE32(RTE_IPV4(198, 18, 0, 1));
-	d->dst_ip4 = RTE_BE32(RTE_IPV4(198, 18, 1, 1));
+	d->src_ip4 = RTE_BE32(LCX_IPV4(198, 18, 0, 1));
+	d->dst_ip4 = RTE_BE32(LCX_IPV4(198, 18, 1, 1));
 	d->ttl = 64;
 	d->sport = 1024;
 	d->dport = 1024;

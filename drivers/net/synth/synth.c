@@ -393,8 +393,8 @@ flow_build(struct flow *f, const struct synth_opts *o, uint32_t id)
 		ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
 		ip->time_to_live = 64;
 		ip->next_proto_id = IPPROTO_UDP;
-		ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(198, 18, 0, 0) + id);
-		ip->dst_addr = rte_cpu_to_be_32(RTE_IPV4(198, 19, 0, 1));
+		ip->src_addr = rte_cpu_to_be_32(LCX_IPV4(198, 18, 0, 0) + id);
+		ip->dst_addr = rte_cpu_to_be_32(LCX_IPV4(198, 19, 0, 1));
 		f->l3_len = L3_LEN4;
 		f->hdr_len = HDR_LEN4;
 		f->min_len = LCX_SYNTH_MIN_LEN4;

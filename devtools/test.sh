@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Install what is missing, build, run every test suite (unit, integration,
+# e2e; e2e needs root and network namespaces and says why when it skips),
+# then the unit and integration suites again under AddressSanitizer and
+# UBSan.  The last line sums every suite: "N passed, N failed".  Exit 0
+# only when nothing failed.
+#
+#   LCX_NO_ASAN=1      skip the sanitizer pass
+#   LCX_SUITES="..."   suites to run (default: unit integration e2e)
+set -u
+cd "$(dirname "$0")/.."
+
+devtools/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+SUITES=${LCX_SUITES:-unit integration e2e}
+logs=""
+rc=0
+
+run_suites() { # build-dir suites...
+	b=$1
+	shift
+	args=""
+	for s in "$@"; do
+		args="$args --suite $s"
+	done
+	# shellcheck disable=SC2086
+	meson test -C "$b" --no-rebuild --print-errorlogs $args || rc=1
+	logs="$logs $b/meson-logs/testlog.json"
+	cp "$b/meson-logs/testlog.json" "$b/meson-logs/testlog-last.json"
+}
+
+run_suites build $SUITES
+logs="build/meson-logs/testlog-last.json"
+
+if [ -z "${LCX_NO_ASAN:-}" ]; then
+	echo "== AddressSanitizer + UBSan build: unit and integration suites"
+	if BUILD=build-asan MESON_ARGS="-Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false" \
+			devtools/setup.sh >/dev/null; then
+		# DPDK maps its own memory and keeps it to exit: leaks there are
+		# not ours to report; UBSan findings are fatal.
+		ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+			run_suites build-asan unit integration
+		logs="$logs build-asan/meson-logs/testlog-last.json"
+	else
+		echo "test: the sanitizer build failed"
+		rc=1
+		logs="$logs -"
+	fi
+fi
+
+# shellcheck disable=SC2086
+python3 devtools/summarize.py $logs
+src=$?
+[ $rc -eq 0 ] && [ $src -eq 0 ] && exit 0
+exit 1
