@@ -28,9 +28,12 @@
 extern "C" {
 #endif
 
+/** Most RX queues of one port the manager places. */
+#define LCX_PLACE_MAX_RXQ 64
+
 /** Placement policies. */
 enum lcx_place_policy {
-	LCX_PLACE_RR = 0,  /**< queue i of every port in turn to the next context */
+	LCX_PLACE_RR = 0,  /**< (port, queue) in order, each to the next context */
 	LCX_PLACE_NUMA,    /**< contexts on the port's socket first, round-robin;
 			        anywhere else (with a warning) when it has none */
 	LCX_PLACE_MAP,     /**< explicit (port, queue, lcore) triples, as l3fwd's --config */
@@ -58,7 +61,8 @@ struct lcx_place_row {
 	uint16_t port;
 	uint16_t queue;
 	uint16_t ctx;            /**< index into the topology's contexts */
-	uint8_t cross_socket;    /**< placed off the port's socket */
+	uint8_t cross_socket;    /**< context off the port's (known) socket,
+				      whatever the policy */
 };
 
 /**
@@ -115,8 +119,11 @@ int lcx_place_map_parse(const char *s, struct lcx_place_map *map,
  *   RX queues wanted; 0: one per context at placement time (capped by the
  *   device).
  * @return
- *   The port, or NULL with lcx_errno (as lcx_port_open(); LCX_EENV: the
- *   manager is not started).
+ *   The port, or NULL with lcx_errno: as lcx_port_open() (EINVAL bad
+ *   devargs, ENODEV the device cannot be probed, EBUSY, ENOSPC, ENOMEM);
+ *   EINVAL when nb_rxq is more than the device offers or more than
+ *   LCX_PLACE_MAX_RXQ (the port is closed again); LCX_EENV: the manager
+ *   is not started.  Each failure logs one line naming the culprit.
  */
 struct lcx_port *lcx_mgr_port_add(const char *spec, uint16_t nb_rxq);
 
@@ -125,6 +132,7 @@ struct lcx_port *lcx_mgr_port_add(const char *spec, uint16_t nb_rxq);
  * the ports, and give each context its RX queues and one TX queue per
  * port.  Contexts must not be running.  TX queues are set up for up to
  * the number of EAL lcores, so contexts created later get one too.
+ * Calling it again (contexts stopped) stops the ports and places anew.
  *
  * @param policy
  *   Policy.
@@ -133,9 +141,11 @@ struct lcx_port *lcx_mgr_port_add(const char *spec, uint16_t nb_rxq);
  * @param nb_map
  *   Entries in map.
  * @return
- *   0; -EINVAL (bad map: logged with the culprit); -LCX_ERESINIT (a port
- *   could not be configured or started: nothing is left started);
- *   -LCX_ENOCTX (no context); -EBUSY (a context runs).
+ *   0; -EINVAL (bad map, a context would get more than limits.max_rxq
+ *   queues, or an RX queue would go to a context without a pool: logged
+ *   with the culprit, nothing changed); -LCX_ERESINIT (a port could not
+ *   be configured or started: no port is left started, no context has a
+ *   queue); -LCX_ENOCTX (no context); -EBUSY (a context runs).
  */
 int lcx_mgr_place(enum lcx_place_policy policy,
 		const struct lcx_place_map *map, unsigned int nb_map);
@@ -153,11 +163,41 @@ int lcx_mgr_place(enum lcx_place_policy policy,
  * @param to_ctx
  *   Id of the new owner.
  * @return
- *   0; -LCX_ENOCTX (no such context); -EINVAL (no such port or queue);
- *   -ENOSPC (the new owner polls max_rxq queues); -ETIMEDOUT (an owner did
- *   not answer: the queue stays where it was); -EALREADY (it owns it).
+ *   0; -LCX_ENOCTX (no such context); -EINVAL (no such port or queue,
+ *   or the port is not placed); -ENOSPC (the new owner polls max_rxq
+ *   queues); -ETIMEDOUT (an owner did not answer within a second: when
+ *   the old owner is silent the queue stays where it was; when the new
+ *   owner is silent the queue is unpolled until it answers); -EALREADY
+ *   (it owns it); -EDEADLK (called from a task of one of the two).
  */
 int lcx_mgr_rxq_move(uint16_t port, uint16_t queue, uint32_t to_ctx);
+
+/** Unpolled time of RX queue moves (lcx_mgr_rxq_move_stats()). */
+struct lcx_mgr_move_stats {
+	uint64_t moves;          /**< moves completed since the last reset */
+	uint64_t failed;         /**< moves refused or timed out */
+	uint64_t samples;        /**< moves the figures below are taken over
+				      (the last LCX_MOVE_SAMPLES) */
+	uint64_t unpolled_median_ns; /**< remove acknowledged -> added */
+	uint64_t unpolled_max_ns;
+	uint64_t unpolled_min_ns;
+};
+
+/** Unpolled times kept for the median. */
+#define LCX_MOVE_SAMPLES 8192
+
+/**
+ * Unpolled time per move: from the instant the old owner removed the queue
+ * (TSC read in its remove task) to the instant the new owner added it
+ * (TSC read in its add task).  Moves between contexts that do not run are
+ * counted too (they are edited in place).
+ *
+ * @param st
+ *   Filled in.
+ * @param reset
+ *   Non-zero: clear the counters after reading them.
+ */
+void lcx_mgr_rxq_move_stats(struct lcx_mgr_move_stats *st, int reset);
 
 /** Placement report row. */
 struct lcx_place_report {
@@ -190,9 +230,9 @@ unsigned int lcx_mgr_place_get(struct lcx_place_report *rows, unsigned int max);
 void lcx_mgr_place_dump(FILE *f);
 
 /**
- * Move away every RX queue a context polls, to the other contexts
- * (round-robin), through lcx_mgr_rxq_move().  lcx_mgr_ctx_destroy() calls
- * it first.
+ * Move away every RX queue a context polls, each to the other context
+ * with the fewest queues (not one asked to stop), through the
+ * lcx_mgr_rxq_move() handshake.  lcx_mgr_ctx_destroy() calls it first.
  *
  * @param ctx_id
  *   The context.

@@ -357,6 +357,7 @@ lcx_mgr_ctx_destroy(uint32_t id)
 	pthread_mutex_lock(&m->lock);
 	m->lcore_used[ctx->lcore] = 0;
 	pthread_mutex_unlock(&m->lock);
+	mgr_port_ctx_gone(ctx);
 	__lcx_ctx_free(ctx);
 	return 0;
 }

@@ -40,6 +40,9 @@ int mgr_watchdog_start(void);
  * every port at fini.  Called without the manager's mutex held. */
 int mgr_port_ctx_join(struct lcx_ctx *ctx);
 void mgr_port_ctx_leave(struct lcx_ctx *ctx);
+/* place.c: a destroyed context's loop has stopped; take back its TX
+ * queues and detach its pool (called before __lcx_ctx_free()). */
+void mgr_port_ctx_gone(struct lcx_ctx *ctx);
 void mgr_port_fini(void);
 void mgr_watchdog_stop(void);
 

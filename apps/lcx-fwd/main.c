@@ -1,0 +1,603 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lcx-fwd: forwards packets between ports through a handler pipeline, one
+ * context on every EAL lcore.
+ *
+ * Threads.  Every EAL lcore hosts a context; the main lcore's context runs
+ * on the main thread (lcx_mgr_run_main()), so "-l 1" forwards on lcore 1
+ * alone.  The live table, the duration and the watch for a context in
+ * ERROR live in a control thread (rte_ctrl_thread_create), which is the
+ * same design whatever the number of lcores.  A signal only stores flags
+ * (lcx_mgr_stop_all() is async-signal-safe); the loops see them within an
+ * iteration (an adaptive sleep is 100 us).
+ *
+ * Teardown keeps every mbuf accounted for: stop the loops (they flush) and
+ * wait, stop the ports, disconnect handoff rings (their mbufs are FLUSH
+ * drops), read the final counters, detach the pipelines, take the pools
+ * out of the contexts, lcx_mgr_fini() (destroys contexts, closes ports:
+ * device rings give their mbufs back), then check every pool is full and
+ * free it.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_mempool.h>
+
+#include "lcx_mgr.h"
+#include "fwd.h"
+
+/* Slice the control thread sleeps: bounds how late a stop is noticed. */
+#define CTRL_TICK_MS 20
+
+static uint32_t stop_flag;     /* atomic: the run should end */
+static uint32_t running;       /* atomic: contexts exist; a signal may stop them */
+static uint32_t end_reason;    /* atomic: enum fwd_end of the first stop */
+static uint64_t stop_tsc;      /* atomic: TSC of the first stop */
+
+/* First caller wins: its reason and time are the run's. */
+static void
+request_stop(enum fwd_end why)
+{
+	uint32_t zero = 0;
+
+	if (__atomic_compare_exchange_n(&stop_flag, &zero, 1, 0,
+			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		__atomic_store_n(&end_reason, why, __ATOMIC_RELAXED);
+		__atomic_store_n(&stop_tsc, rte_rdtsc(), __ATOMIC_RELEASE);
+	}
+	if (__atomic_load_n(&running, __ATOMIC_ACQUIRE))
+		lcx_mgr_stop_all();
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	request_stop(FWD_END_SIGNAL);
+}
+
+static void
+sleep_ms(unsigned int ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (long)(ms % 1000) * 1000000L,
+	};
+
+	nanosleep(&ts, NULL);
+}
+
+/* ---- EAL arguments -------------------------------------------------------- */
+
+struct eal_argv {
+	char *v[FWD_MAX_EAL_ARGS + 1];
+	int n;
+	char prefix[64];
+	int own_prefix;          /* we picked the prefix: remove its dir */
+};
+
+static void
+eal_push(struct eal_argv *a, const char *s)
+{
+	if (a->n == FWD_MAX_EAL_ARGS)
+		fwd_die(FWD_EXIT_USAGE, "more than %d EAL arguments",
+				FWD_MAX_EAL_ARGS);
+	a->v[a->n++] = (char *)(uintptr_t)s;
+	a->v[a->n] = NULL;
+}
+
+/* Hugepages are usable when hugetlbfs is mounted and some are free. */
+static int
+have_hugepages(void)
+{
+	char line[512];
+	unsigned long free_pages = 0;
+	int mounted = 0;
+	FILE *f;
+
+	f = fopen("/proc/mounts", "r");
+	if (f != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (strstr(line, " hugetlbfs ") != NULL)
+				mounted = 1;
+		fclose(f);
+	}
+	f = fopen("/proc/meminfo", "r");
+	if (f != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (sscanf(line, "HugePages_Free: %lu",
+					&free_pages) == 1)
+				break;
+		fclose(f);
+	}
+	return mounted && free_pages > 0;
+}
+
+/* "-l a,b": the first two CPUs this process may run on. */
+static void
+default_lcores(char *buf, size_t len)
+{
+	cpu_set_t set;
+	int cpu, first = -1, second = -1;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+		for (cpu = 0; cpu < CPU_SETSIZE && second < 0; cpu++) {
+			if (!CPU_ISSET(cpu, &set))
+				continue;
+			if (first < 0)
+				first = cpu;
+			else
+				second = cpu;
+		}
+	}
+	if (first < 0)
+		snprintf(buf, len, "0-1");
+	else if (second < 0)
+		snprintf(buf, len, "%d", first);
+	else
+		snprintf(buf, len, "%d,%d", first, second);
+}
+
+static void
+eal_args_build(struct eal_argv *a, char *prog, char **user, int nb_user,
+		const struct fwd_opts *o)
+{
+	static char lcores[32];
+	unsigned int i;
+	int has_prefix = 0, k, pci = 0;
+	char *tok, *save;
+
+	a->n = 0;
+	eal_push(a, prog);
+	/* The config file's [eal] args stand in for a command line that
+	 * gives none. */
+	if (nb_user == 0 && o->eal_args != NULL) {
+		for (tok = strtok_r(o->eal_args, " \t", &save); tok != NULL;
+				tok = strtok_r(NULL, " \t", &save))
+			eal_push(a, tok);
+		nb_user = a->n - 1;
+		user = NULL;
+	}
+	for (k = 0; user != NULL && k < nb_user; k++)
+		eal_push(a, user[k]);
+	for (k = 1; k < a->n; k++)
+		if (strncmp(a->v[k], "--file-prefix", 13) == 0)
+			has_prefix = 1;
+	if (nb_user == 0) {
+		default_lcores(lcores, sizeof(lcores));
+		eal_push(a, "-l");
+		eal_push(a, lcores);
+		if (!have_hugepages()) {
+			eal_push(a, "--no-huge");
+			eal_push(a, "-m");
+			eal_push(a, "512");
+		}
+		for (i = 0; i < o->nb_ports; i++)
+			pci |= fwd_spec_is_pci(o->ports[i]);
+		if (!pci)
+			eal_push(a, "--no-pci");
+	}
+	if (!has_prefix) {
+		snprintf(a->prefix, sizeof(a->prefix),
+				"--file-prefix=lcxfwd%d", (int)getpid());
+		eal_push(a, a->prefix);
+		a->own_prefix = 1;
+	}
+}
+
+/* The run directory of a prefix we made up is of no use to anyone after
+ * us; without this every run would leave one behind. */
+static void
+runtime_dir_remove(const char *dir)
+{
+	char path[PATH_MAX + 256];
+	struct dirent *e;
+	DIR *d;
+
+	d = opendir(dir);
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/* ---- Set-up --------------------------------------------------------------- */
+
+/* Whether a stage of the spec is a handler that hands off. */
+static int
+spec_hands_off(const char *spec)
+{
+	char name[64];
+	const char *p = spec;
+	const struct lcx_handler *h;
+	size_t n;
+	int depth;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		n = 0;
+		while ((p[n] >= 'a' && p[n] <= 'z') ||
+				(p[n] >= 'A' && p[n] <= 'Z') ||
+				(p[n] >= '0' && p[n] <= '9') ||
+				p[n] == '_' || p[n] == '-')
+			n++;
+		if (n > 0 && p[n - 1] == '-' && p[n] == '>')
+			n--;
+		if (n > 0 && n < sizeof(name)) {
+			memcpy(name, p, n);
+			name[n] = '\0';
+			h = lcx_handler_find(name);
+			if (h != NULL && (h->flags & LCX_HANDLER_F_HANDOFF))
+				return 1;
+		}
+		/* Skip the arguments and the arrow. */
+		for (depth = 0, p += n; *p != '\0'; p++) {
+			if (*p == '(')
+				depth++;
+			else if (*p == ')')
+				depth--;
+			else if (depth == 0 && p[0] == '-' && p[1] == '>') {
+				p += 2;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+static int
+port_open_status(int err)
+{
+	switch (err) {
+	case EINVAL:
+	case ENODEV:
+	case EBUSY:
+	case ENOSPC:
+		return FWD_EXIT_USAGE;
+	default:
+		return FWD_EXIT_RUNTIME;
+	}
+}
+
+/* Returns an exit status: 0 when everything is set up. */
+static int
+setup(struct fwd_run *r)
+{
+	const struct fwd_opts *o = r->o;
+	struct lcx_ctx_conf conf;
+	struct lcx_port *p;
+	unsigned int lcore, i;
+	int rc;
+
+	rc = lcx_mgr_init(NULL);
+	if (rc != 0) {
+		fprintf(stderr, FWD_NAME ": manager: %s\n", lcx_strerror(rc));
+		return FWD_EXIT_RUNTIME;
+	}
+	r->main_ctx = -1;
+	RTE_LCORE_FOREACH(lcore) {
+		lcx_ctx_conf_init(&conf);
+		conf.lcore = lcore;
+		conf.idle = o->idle;
+		snprintf(conf.name, sizeof(conf.name), "fwd%u", lcore);
+		r->ctx[r->nb_ctx] = lcx_mgr_ctx_create(&conf);
+		if (r->ctx[r->nb_ctx] == NULL) {
+			fprintf(stderr, FWD_NAME ": context on lcore %u: %s\n",
+					lcore, lcx_strerror(lcx_errno));
+			return FWD_EXIT_RUNTIME;
+		}
+		r->ci[r->nb_ctx].id = r->ctx[r->nb_ctx]->id;
+		r->ci[r->nb_ctx].lcore = r->ctx[r->nb_ctx]->lcore;
+		r->ci[r->nb_ctx].socket = r->ctx[r->nb_ctx]->socket;
+		snprintf(r->ci[r->nb_ctx].name, sizeof(r->ci[0].name), "%s",
+				r->ctx[r->nb_ctx]->name);
+		if (lcore == rte_get_main_lcore())
+			r->main_ctx = (int)r->nb_ctx;
+		r->nb_ctx++;
+	}
+	for (i = 0; i < o->nb_ports; i++) {
+		p = lcx_mgr_port_add(o->ports[i], o->rxq);
+		if (p == NULL) {
+			rc = lcx_errno;
+			fprintf(stderr, FWD_NAME ": %s '%s': cannot open the "
+					"port: %s\n", o->port_src[i],
+					o->ports[i], lcx_strerror(rc));
+			return port_open_status(rc);
+		}
+		r->pi[r->nb_ports].id = p->id;
+		snprintf(r->pi[r->nb_ports].name, sizeof(r->pi[0].name), "%s",
+				p->name);
+		r->port[r->nb_ports++] = p;
+	}
+	rc = lcx_mgr_place(o->policy, o->map_ent, o->nb_map);
+	if (rc != 0) {
+		if (rc == -EINVAL) {
+			fprintf(stderr, FWD_NAME ": %s '%s': does not place "
+					"every RX queue of the ports on the "
+					"lcores once (see the line above)\n",
+					o->map_src[0] ? o->map_src : "--map",
+					o->map ? o->map : "");
+			return FWD_EXIT_USAGE;
+		}
+		fprintf(stderr, FWD_NAME ": placement (%s): %s\n",
+				fwd_policy_name(o->policy), lcx_strerror(rc));
+		return FWD_EXIT_RUNTIME;
+	}
+	if (r->nb_ctx >= 2 && spec_hands_off(o->pipeline)) {
+		if (r->nb_ctx > LCX_HANDOFF_MAX) {
+			fprintf(stderr, FWD_NAME ": %s: handoff between at "
+					"most %d contexts, %u lcores given\n",
+					o->pipeline_src, LCX_HANDOFF_MAX,
+					r->nb_ctx);
+			return FWD_EXIT_USAGE;
+		}
+		rc = lcx_handoff_connect(r->ctx, r->nb_ctx, 0);
+		if (rc != 0) {
+			fprintf(stderr, FWD_NAME ": handoff rings: %s\n",
+					lcx_strerror(rc));
+			return FWD_EXIT_RUNTIME;
+		}
+		r->handoff = 1;
+	}
+	for (i = 0; i < r->nb_ctx; i++) {
+		rc = lcx_pipeline_attach(r->ctx[i], o->pipeline);
+		if (rc != 0) {
+			fprintf(stderr, FWD_NAME ": %s '%s': %s (see the line "
+					"above)\n", o->pipeline_src,
+					o->pipeline, lcx_strerror(rc));
+			return rc == -ENOMEM ? FWD_EXIT_RUNTIME :
+				FWD_EXIT_USAGE;
+		}
+	}
+	r->nb_stages = lcx_pipeline_stages(r->ctx[0]);
+	return FWD_EXIT_OK;
+}
+
+/* ---- Run ------------------------------------------------------------------ */
+
+static void *
+ctrl_main(void *arg)
+{
+	struct fwd_run *r = arg;
+	const struct fwd_opts *o = r->o;
+	struct fwd_snap *prev, *cur, *t;
+	uint64_t now, next_print, deadline;
+	unsigned int i;
+
+	prev = calloc(1, sizeof(*prev));
+	cur = calloc(1, sizeof(*cur));
+	if (prev == NULL || cur == NULL) {
+		free(prev);
+		free(cur);
+		request_stop(FWD_END_ERROR);
+		return NULL;
+	}
+	fwd_snap_take(r, prev);
+	prev->tsc = r->t_start;
+	next_print = r->t_start + (uint64_t)o->stats_interval * r->tsc_hz;
+	deadline = r->t_start + (uint64_t)o->duration * r->tsc_hz;
+	while (!__atomic_load_n(&stop_flag, __ATOMIC_ACQUIRE)) {
+		sleep_ms(CTRL_TICK_MS);
+		now = rte_rdtsc();
+		for (i = 0; i < r->nb_ctx; i++)
+			if (lcx_ctx_state_get(r->ctx[i]) == LCX_CTX_ERROR) {
+				fprintf(stderr, FWD_NAME ": context %u "
+						"(lcore %u) is in ERROR: "
+						"stopping\n", r->ctx[i]->id,
+						r->ctx[i]->lcore);
+				request_stop(FWD_END_ERROR);
+			}
+		if (o->duration != 0 && now >= deadline) {
+			request_stop(FWD_END_DURATION);
+			break;
+		}
+		if (o->stats_interval != 0 && now >= next_print) {
+			fwd_snap_take(r, cur);
+			fwd_table_print(r, prev, cur);
+			t = prev;
+			prev = cur;
+			cur = t;
+			while (next_print <= now)
+				next_print += (uint64_t)o->stats_interval *
+					r->tsc_hz;
+		}
+	}
+	free(prev);
+	free(cur);
+	return NULL;
+}
+
+static int
+run(struct fwd_run *r)
+{
+	struct sigaction sa;
+	pthread_t ctrl;
+	int rc, ctrl_ok = 0, status = FWD_EXIT_OK;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	r->t_start = rte_rdtsc();
+	__atomic_store_n(&running, 1, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&stop_flag, __ATOMIC_ACQUIRE)) {
+		/* A signal during set-up: nothing to run. */
+		r->t_stop = r->t_start;
+		return FWD_EXIT_OK;
+	}
+	rc = lcx_mgr_start_all();
+	if (rc < 0) {
+		fprintf(stderr, FWD_NAME ": launch: %s\n", lcx_strerror(rc));
+		request_stop(FWD_END_ERROR);
+		status = FWD_EXIT_RUNTIME;
+	}
+	rc = rte_ctrl_thread_create(&ctrl, "lcx-fwd-ctrl", NULL, ctrl_main, r);
+	if (rc != 0) {
+		fprintf(stderr, FWD_NAME ": control thread: %s\n",
+				strerror(rc));
+		request_stop(FWD_END_ERROR);
+		status = FWD_EXIT_RUNTIME;
+	} else {
+		ctrl_ok = 1;
+	}
+	if (r->main_ctx >= 0 && status == FWD_EXIT_OK) {
+		rc = lcx_mgr_run_main();
+		/* Only a stop ends the loop cleanly; anything else is the
+		 * main context failing. */
+		if (rc != 0 || !__atomic_load_n(&stop_flag, __ATOMIC_ACQUIRE))
+			request_stop(FWD_END_ERROR);
+	}
+	/* Without a context on the main lcore, this is the wait. */
+	if (ctrl_ok)
+		pthread_join(ctrl, NULL);
+	/* A no-op after the first stop; makes sure every loop is asked. */
+	request_stop(FWD_END_ERROR);
+	if (lcx_mgr_wait_all() != 0)
+		__atomic_store_n(&end_reason, FWD_END_ERROR, __ATOMIC_RELAXED);
+	r->t_stop = __atomic_load_n(&stop_tsc, __ATOMIC_ACQUIRE);
+	r->end = (enum fwd_end)__atomic_load_n(&end_reason, __ATOMIC_RELAXED);
+	if (r->end == FWD_END_ERROR)
+		status = FWD_EXIT_RUNTIME;
+	return status;
+}
+
+/* ---- Teardown ------------------------------------------------------------- */
+
+static int
+teardown(struct fwd_run *r)
+{
+	struct rte_mempool *pool[LCX_MAX_CONTEXTS];
+	unsigned int i, s, nb_pool = 0;
+	struct fwd_snap ports;
+
+	__atomic_store_n(&running, 0, __ATOMIC_RELEASE);
+	/* Ports first read while nothing moves any more, then stopped. */
+	fwd_snap_take(r, &ports);
+	for (i = 0; i < r->nb_ports; i++)
+		lcx_port_stop(r->port[i]);
+	if (r->handoff)
+		lcx_handoff_disconnect(r->ctx[0]);
+	fwd_snap_take(r, &r->final);
+	memcpy(r->final.port, ports.port, sizeof(ports.port));
+	for (i = 0; i < r->nb_ctx; i++) {
+		r->state[i] = lcx_ctx_state_get(r->ctx[i]);
+		for (s = 0; s < r->nb_stages; s++)
+			lcx_pipeline_stats_get(r->ctx[i], s, &r->stage[i][s]);
+	}
+	for (i = 0; i < r->nb_ctx; i++)
+		lcx_pipeline_detach(r->ctx[i]);
+	/* The pools outlive the contexts: closing a device gives back the
+	 * mbufs its RX ring holds, and those must find their pool. */
+	for (i = 0; i < r->nb_ctx; i++) {
+		if (r->ctx[i]->pool != NULL)
+			pool[nb_pool++] = r->ctx[i]->pool;
+		r->ctx[i]->pool = NULL;
+	}
+	r->watchdog_errors = lcx_mgr_watchdog_errors();
+	lcx_mgr_fini();
+	r->pools_full = 1;
+	for (i = 0; i < nb_pool; i++) {
+		if (rte_mempool_avail_count(pool[i]) != pool[i]->size) {
+			fprintf(stderr, FWD_NAME ": pool %s: %u of %u mbufs "
+					"back\n", pool[i]->name,
+					rte_mempool_avail_count(pool[i]),
+					pool[i]->size);
+			r->pools_full = 0;
+		}
+		rte_mempool_free(pool[i]);
+	}
+	return FWD_EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct fwd_opts o;
+	static struct fwd_run r;
+	struct eal_argv eal;
+	char **app_argv, runtime_dir[PATH_MAX];
+	int app_argc, dd, i, status, nb_user;
+
+	/* EAL options are those before "--". */
+	for (dd = 1; dd < argc && strcmp(argv[dd], "--") != 0; dd++)
+		;
+	app_argv = calloc(argc + 1, sizeof(*app_argv));
+	if (app_argv == NULL)
+		return FWD_EXIT_RUNTIME;
+	app_argv[0] = argv[0];
+	app_argc = 1;
+	for (i = dd < argc ? dd + 1 : 1; i < argc; i++)
+		app_argv[app_argc++] = argv[i];
+	nb_user = dd < argc ? dd - 1 : 0;
+	fwd_opts_parse(app_argc, app_argv, &o);
+
+	memset(&eal, 0, sizeof(eal));
+	eal_args_build(&eal, argv[0], argv + 1, nb_user, &o);
+	/* DPDK logs to stdout by default; stdout is for the table and the
+	 * summary. */
+	rte_openlog_stream(stderr);
+	if (rte_eal_init(eal.n, eal.v) < 0) {
+		fprintf(stderr, FWD_NAME ": EAL init failed: %s\n",
+				rte_strerror(rte_errno));
+		return rte_errno == EINVAL ? FWD_EXIT_USAGE : FWD_EXIT_RUNTIME;
+	}
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s",
+			rte_eal_get_runtime_dir());
+
+	r.o = &o;
+	r.tsc_hz = rte_get_tsc_hz();
+	r.table = o.json ? stderr : stdout;
+	status = setup(&r);
+	if (status == FWD_EXIT_OK) {
+		fprintf(r.table, "lcx-fwd: %u port%s, %u context%s, pipeline "
+				"'%s', placement %s, idle %s, ", r.nb_ports,
+				r.nb_ports == 1 ? "" : "s", r.nb_ctx,
+				r.nb_ctx == 1 ? "" : "s", o.pipeline,
+				fwd_policy_name(o.policy),
+				fwd_idle_name(o.idle));
+		if (o.duration != 0)
+			fprintf(r.table, "%u s\n", o.duration);
+		else
+			fprintf(r.table, "until SIGINT/SIGTERM\n");
+		lcx_mgr_place_dump(r.table);
+		fflush(r.table);
+		status = run(&r);
+		teardown(&r);
+		if (o.json)
+			fwd_json_print(&r);
+		else
+			fwd_summary_print(&r);
+		fflush(stdout);
+	} else {
+		lcx_mgr_fini();
+	}
+	rte_eal_cleanup();
+	if (eal.own_prefix)
+		runtime_dir_remove(runtime_dir);
+	free(app_argv);
+	return status;
+}

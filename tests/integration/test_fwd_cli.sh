@@ -1,0 +1,267 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# lcx-fwd command line: help, usage errors (exit 2 naming the culprit),
+# config files, the JSON summary (every mbuf accounted for, pools full),
+# SIGINT, a single lcore.  Runs are 1-2 s: the machine has two cores.
+#
+# Usage: test_fwd_cli.sh /path/to/lcx-fwd
+set -u
+
+FWD=${1:?usage: test_fwd_cli.sh /path/to/lcx-fwd}
+TMP=$(mktemp -d /tmp/lcx-fwd-test.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+PASS=0
+FAIL=0
+
+ok() {
+	PASS=$((PASS + 1))
+	echo "ok   - $1"
+}
+
+nok() {
+	FAIL=$((FAIL + 1))
+	echo "FAIL - $1"
+	if [ -n "${2:-}" ] && [ -f "$2" ]; then
+		sed 's/^/       | /' "$2" | tail -n 15
+	fi
+}
+
+# run NAME EXPECTED_RC -- ARGS...: output in $TMP/out, $TMP/err
+run() {
+	name=$1
+	want=$2
+	shift 3
+	"$FWD" "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		nok "$name: exit $rc, expected $want" "$TMP/err"
+		return 1
+	fi
+	return 0
+}
+
+# The last line lcx-fwd itself wrote on stderr.
+last_err() {
+	grep '^lcx-fwd:' "$TMP/err" | tail -n 1
+}
+
+# usage_error NAME PATTERN -- ARGS: exit 2 and one lcx-fwd line naming PATTERN
+usage_error() {
+	name=$1
+	pat=$2
+	shift 3
+	run "$name" 2 -- "$@" || return
+	n=$(grep -c '^lcx-fwd:' "$TMP/err")
+	if [ "$n" -ne 1 ]; then
+		nok "$name: $n lcx-fwd error lines, expected 1" "$TMP/err"
+	elif ! last_err | grep -q -- "$pat"; then
+		nok "$name: error does not name '$pat'" "$TMP/err"
+	else
+		ok "$name: exit 2, $(last_err)"
+	fi
+}
+
+# check_json NAME FILE PYTHON-EXPR...: every expression true of d
+check_json() {
+	name=$1
+	file=$2
+	shift 2
+	if ! python3 - "$file" "$@" >"$TMP/py" 2>&1 <<'EOF'
+import json, sys
+with open(sys.argv[1]) as f:
+    d = json.load(f)        # the whole of stdout must be one object
+for expr in sys.argv[2:]:
+    if not eval(expr):
+        print("false: %s" % expr)
+        print(json.dumps({k: v for k, v in d.items()
+                          if not isinstance(v, (list, dict))}))
+        sys.exit(1)
+EOF
+	then
+		nok "$name" "$TMP/py"
+		return 1
+	fi
+	ok "$name"
+}
+
+ACCOUNTED='d["rx_packets"] > 0'
+ACC2='d["tx_packets"] + d["dropped"] == d["rx_packets"]'
+
+# ---- help and version -----------------------------------------------------
+if run "--help" 0 -- --help; then
+	missing=""
+	for o in --port --pipeline --plugin --plugin-dir --config --placement \
+			--map --rxq --duration --stats-interval --json --idle \
+			--help --version; do
+		grep -q -- "$o " "$TMP/out" || missing="$missing $o"
+	done
+	if [ -n "$missing" ]; then
+		nok "--help does not mention:$missing" "$TMP/out"
+	elif [ -s "$TMP/err" ]; then
+		nok "--help writes on stderr" "$TMP/err"
+	else
+		ok "--help: exit 0, every option mentioned"
+	fi
+fi
+if run "--version" 0 -- --version; then
+	if grep -q '^lcx-fwd [0-9]' "$TMP/out"; then
+		ok "--version: $(cat "$TMP/out")"
+	else
+		nok "--version prints no version" "$TMP/out"
+	fi
+fi
+
+# ---- usage errors: exit 2 before the EAL starts -----------------------------
+usage_error "unknown option" "'--bogus'" -- --bogus
+usage_error "EAL option without --" "'-l'" -- -l 1
+usage_error "missing value" "'--duration'" -- --duration
+usage_error "bad number" "--duration: 'soon'" -- --duration soon
+usage_error "bad placement" "--placement: unknown placement 'best'" -- \
+	--placement best
+usage_error "bad idle mode" "--idle: unknown idle mode 'spin'" -- --idle spin
+usage_error "bad pipeline: unknown handler" "unknown handler 'fliter'" -- \
+	--pipeline 'fliter -> macswap'
+usage_error "bad pipeline: syntax" "--pipeline 'macswap ->'" -- \
+	--pipeline 'macswap ->'
+usage_error "bad map syntax" "--map '(0,0'" -- --map '(0,0'
+usage_error "missing plugin" "--plugin '$TMP/none.so'" -- \
+	--plugin "$TMP/none.so"
+
+# ---- config file errors: file:line ---------------------------------------
+cat >"$TMP/bad1.ini" <<'EOF'
+# line 1
+[run]
+duration = 2
+durration = 3
+EOF
+usage_error "config: unknown key" "$TMP/bad1.ini:4: unknown key 'durration'" \
+	-- --config "$TMP/bad1.ini"
+printf '[ports]\nport = synth\n\n[pipeline]\nspec = macswap -> nope\n' \
+	>"$TMP/bad2.ini"
+usage_error "config: bad pipeline" "$TMP/bad2.ini:5 .*unknown handler 'nope'" \
+	-- --config "$TMP/bad2.ini"
+printf '[run]\nduration 2\n' >"$TMP/bad3.ini"
+usage_error "config: syntax" "$TMP/bad3.ini:2: expected" \
+	-- --config "$TMP/bad3.ini"
+printf '[run]\nidle = lazy\n' >"$TMP/bad4.ini"
+usage_error "config: bad value" "$TMP/bad4.ini:2: unknown idle mode 'lazy'" \
+	-- --config "$TMP/bad4.ini"
+printf '[rum]\nduration = 1\n' >"$TMP/bad5.ini"
+usage_error "config: unknown section" "$TMP/bad5.ini:1: unknown section" \
+	-- --config "$TMP/bad5.ini"
+usage_error "config: missing file" "--config $TMP/none.ini" \
+	-- --config "$TMP/none.ini"
+
+# ---- bad port: found once the EAL runs --------------------------------------
+"$FWD" --port net_nosuchdrv0 --port synth --duration 1 >"$TMP/out" \
+	2>"$TMP/err"
+rc=$?
+if [ "$rc" -ne 1 ] && [ "$rc" -ne 2 ]; then
+	nok "bad --port: exit $rc, expected 2 or 1" "$TMP/err"
+elif ! last_err | grep -q "net_nosuchdrv0"; then
+	nok "bad --port: error does not name the port" "$TMP/err"
+else
+	ok "bad --port: exit $rc, $(last_err)"
+fi
+
+# ---- a JSON run with synth ports -------------------------------------------
+if run "json run" 0 -- --port synth:flows=64 --port synth:flows=64 \
+		--pipeline macswap --duration 2 --json; then
+	cp "$TMP/out" "$TMP/flags.json"
+	check_json "json run: valid, rx > 0, tx + dropped == rx, pools full" \
+		"$TMP/flags.json" "$ACCOUNTED" "$ACC2" \
+		'd["pools_full"] is True' \
+		'd["duration_s"] > 1.5 and d["rx_pps"] > 0' \
+		'len(d["ports"]) == 2 and len(d["contexts"]) >= 1' \
+		'all(c["state"] == "COMPLETED" for c in d["contexts"])' \
+		'sum(c["rx_packets"] for c in d["contexts"]) == d["rx_packets"]' \
+		'all(k in c for c in d["contexts"] for k in ("id", "lcore",
+		 "state", "rx_packets", "tx_packets", "dropped", "busy_cycles",
+		 "idle_cycles", "cycles_per_packet"))' \
+		'd["pipeline"][0]["handler"] == "macswap"'
+	if grep -q '^\[ *[0-9.]* s\] ctx' "$TMP/err"; then
+		ok "json run: live table on stderr"
+	else
+		nok "json run: no live table on stderr" "$TMP/err"
+	fi
+fi
+
+# ---- the same run from a config file --------------------------------------
+cat >"$TMP/run.ini" <<'EOF'
+# The flags run above, as a file.
+[ports]
+port = synth:flows=64
+port = synth:flows=64
+rxq = 0
+
+[pipeline]
+spec = count -> macswap
+
+[placement]
+policy = rr
+
+[run]
+duration = 2
+stats-interval = 1
+json = yes
+idle = adaptive
+EOF
+if run "config run" 0 -- --config "$TMP/run.ini"; then
+	check_json "config run: valid, accounted, pools full, file's pipeline" \
+		"$TMP/out" "$ACCOUNTED" "$ACC2" 'd["pools_full"] is True' \
+		'[s["handler"] for s in d["pipeline"]] == ["count", "macswap"]' \
+		'len(d["ports"]) == 2'
+fi
+# A flag overrides the file.
+if run "config + flag" 0 -- --config "$TMP/run.ini" --pipeline io \
+		--duration 1; then
+	check_json "config + flag: --pipeline and --duration win" "$TMP/out" \
+		'[s["handler"] for s in d["pipeline"]] == ["io"]' \
+		'd["duration_s"] < 1.8' "$ACC2"
+fi
+
+# ---- SIGINT stops a --duration 0 run ----------------------------------------
+"$FWD" --port synth:flows=64 --port synth:flows=64 --duration 0 \
+	>"$TMP/out" 2>"$TMP/err" &
+pid=$!
+sleep 2
+t0=$(date +%s%N)
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+if [ "$rc" -ne 0 ]; then
+	nok "SIGINT: exit $rc" "$TMP/err"
+elif ! grep -q 'lcx-fwd summary.*ended by signal' "$TMP/out"; then
+	nok "SIGINT: no summary" "$TMP/out"
+elif ! grep -q 'pools full: yes' "$TMP/out"; then
+	nok "SIGINT: pools not full" "$TMP/out"
+elif [ "$ms" -gt 1500 ]; then
+	nok "SIGINT: took $ms ms to exit" "$TMP/out"
+else
+	ok "SIGINT: exit 0 after $ms ms, summary printed"
+fi
+
+# ---- one lcore: its context runs on the main thread ------------------------
+if run "-l 1" 0 -- -l 1 --no-huge -m 512 --no-pci -- \
+		--port synth:flows=8 --port synth:flows=8 --duration 2 --json; then
+	check_json "-l 1: one context on lcore 1, accounted, pools full" \
+		"$TMP/out" 'len(d["contexts"]) == 1' \
+		'd["contexts"][0]["lcore"] == 1' "$ACCOUNTED" "$ACC2" \
+		'd["pools_full"] is True'
+fi
+
+# ---- net_null through the loop, text summary -------------------------------
+if run "net_null text" 0 -- --port net_null0,copy=1 --port net_null1,copy=1 \
+		--pipeline io --duration 1 --stats-interval 0; then
+	if grep -q 'pools full: yes' "$TMP/out" &&
+			! grep -q '^\[ *[0-9.]* s\] ctx' "$TMP/out"; then
+		ok "net_null: summary, pools full, no live table"
+	else
+		nok "net_null: summary" "$TMP/out"
+	fi
+fi
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
