@@ -13,7 +13,7 @@ set -u
 cd "$(dirname "$0")/.."
 
 devtools/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
-SUITES=${LCX_SUITES:-unit integration e2e}
+SUITES=${LCX_SUITES:-unit integration fuzz e2e}
 logs=""
 rc=0
 
@@ -34,14 +34,14 @@ run_suites build $SUITES
 logs="build/meson-logs/testlog-last.json"
 
 if [ -z "${LCX_NO_ASAN:-}" ]; then
-	echo "== AddressSanitizer + UBSan build: unit and integration suites"
+	echo "== AddressSanitizer + UBSan build: unit, integration and fuzz suites"
 	if BUILD=build-asan MESON_ARGS="-Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false" \
 			devtools/setup.sh >/dev/null; then
 		# DPDK maps its own memory and keeps it to exit: leaks there are
 		# not ours to report; UBSan findings are fatal.
 		ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-			run_suites build-asan unit integration
+			run_suites build-asan unit integration fuzz
 		logs="$logs build-asan/meson-logs/testlog-last.json"
 	else
 		echo "test: the sanitizer build failed"

@@ -10,6 +10,7 @@
 #include <rte_log.h>
 #include <rte_mempool.h>
 
+#include "lcx_mgr.h"
 #include "lcx_test.h"
 
 static int eal_up;
@@ -71,6 +72,16 @@ lcx_test_pool_full(const struct rte_mempool *mp)
 		fprintf(stderr, "pool %s: %u of %u mbufs back\n",
 			mp->name, avail, mp->size);
 	return avail == mp->size;
+}
+
+int
+lcx_test_mgr_init(void)
+{
+	struct lcx_mgr_conf mc;
+
+	lcx_mgr_conf_init(&mc);
+	mc.hb_timeout_ms = 10000;
+	return lcx_mgr_init(&mc);
 }
 
 int

@@ -26,6 +26,11 @@ int lcx_test_need_root(const char *what);
 /* 1 when every object of the pool is back (available == size). */
 int lcx_test_pool_full(const struct rte_mempool *mp);
 
+/* Start the manager for a test that is not about the watchdog: the
+ * watchdog runs, with a 10 s heartbeat limit, since tests map more lcores
+ * than cores and a loaded machine may park a thread for a while. */
+int lcx_test_mgr_init(void);
+
 /* Register the suites, run them, print "<prog>: N passed, N failed" and
  * return the exit status (0 only if every test passed). */
 int lcx_test_main(int argc, char **argv, CU_SuiteInfo *suites);

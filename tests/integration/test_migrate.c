@@ -80,7 +80,7 @@ teardown(void)
 {
 	lcx_mgr_fini();
 	CU_ASSERT_EQUAL(lcx_mgr_port_list(NULL, 0), 0);
-	CU_ASSERT_EQUAL(lcx_mgr_init(NULL), 0);
+	CU_ASSERT_EQUAL(lcx_test_mgr_init(), 0);
 }
 
 static void

@@ -304,7 +304,7 @@ mgr_reset(void)
 {
 	CU_ASSERT_EQUAL(lcx_mgr_fini(), 0);
 	CU_ASSERT_EQUAL(lcx_mgr_port_list(NULL, 0), 0);
-	CU_ASSERT_EQUAL(lcx_mgr_init(NULL), 0);
+	CU_ASSERT_EQUAL(lcx_test_mgr_init(), 0);
 }
 
 static char report[4096];
@@ -446,7 +446,7 @@ test_bad_input(void)
 	CU_ASSERT_EQUAL(lcx_mgr_fini(), 0);
 	CU_ASSERT_PTR_NULL(lcx_mgr_port_add("synth", 1));
 	CU_ASSERT_EQUAL(lcx_errno, LCX_EENV);
-	CU_ASSERT_EQUAL(lcx_mgr_init(NULL), 0);
+	CU_ASSERT_EQUAL(lcx_test_mgr_init(), 0);
 	/* no context */
 	CU_ASSERT_PTR_NOT_NULL_FATAL(lcx_mgr_port_add("synth", 1));
 	CU_ASSERT_EQUAL(lcx_mgr_place(LCX_PLACE_RR, NULL, 0), -LCX_ENOCTX);

@@ -17,7 +17,7 @@ suite_init(void)
 {
 	if (lcx_test_eal_init("0@0,1@1,2@0", NULL) != 0)
 		return -1;
-	return lcx_mgr_init(NULL);
+	return lcx_test_mgr_init();
 }
 
 static int
