@@ -48,6 +48,7 @@
 #include <rte_common.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 
 #include "lcx_common.h"
 #include "lcx_ctx.h"
@@ -102,6 +103,59 @@ extern "C" {
 #define LCX_ACT_KIND(a) ((uint16_t)(a) >> 12)
 /** Argument of a decision: port, group member or reason. */
 #define LCX_ACT_ARG(a) ((uint16_t)(a) & 0xfff)
+
+/** Decision for one packet, for lcx_handler_each(). */
+typedef uint16_t (*lcx_handler_pkt_fn)(const void *priv, struct lcx_ctx *ctx,
+		struct rte_mbuf *m);
+
+/**
+ * The body of most process() functions: decide for every packet, four at
+ * a time with the next four prefetched, then a scalar tail (as DPDK's
+ * pkt_cls node and VPP's sample node).  Called with a constant @p fn from
+ * an always-inline context, the compiler inlines fn as well: no indirect
+ * call per packet.
+ *
+ * @param priv
+ *   Handler state, passed to fn.
+ * @param ctx
+ *   The context, passed to fn.
+ * @param pkts
+ *   The burst.
+ * @param act
+ *   Decisions, act[i] = fn(priv, ctx, pkts[i]).
+ * @param n
+ *   Burst size.
+ * @param fn
+ *   Per-packet decision.
+ * @return
+ *   Number of decisions other than LCX_ACT_CONTINUE (process()'s return).
+ */
+static __rte_always_inline uint16_t
+lcx_handler_each(const void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
+		uint16_t *act, uint16_t n, lcx_handler_pkt_fn fn)
+{
+	uint16_t i = 0, nd = 0;
+
+	for (; i + 4 <= n; i += 4) {
+		if (i + 8 <= n) {
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 5], void *));
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 6], void *));
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 7], void *));
+		}
+		act[i] = fn(priv, ctx, pkts[i]);
+		act[i + 1] = fn(priv, ctx, pkts[i + 1]);
+		act[i + 2] = fn(priv, ctx, pkts[i + 2]);
+		act[i + 3] = fn(priv, ctx, pkts[i + 3]);
+		nd += (act[i] != LCX_ACT_CONTINUE) + (act[i + 1] != LCX_ACT_CONTINUE) +
+			(act[i + 2] != LCX_ACT_CONTINUE) + (act[i + 3] != LCX_ACT_CONTINUE);
+	}
+	for (; i < n; i++) {
+		act[i] = fn(priv, ctx, pkts[i]);
+		nd += act[i] != LCX_ACT_CONTINUE;
+	}
+	return nd;
+}
 
 /* ---- Handlers ----------------------------------------------------------- */
 

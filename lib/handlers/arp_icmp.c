@@ -167,8 +167,9 @@ echo_reply(const struct arp_icmp *ai, struct lcx_ctx *ctx, struct rte_mbuf *m,
 }
 
 static __rte_always_inline uint16_t
-answer(const struct arp_icmp *ai, struct lcx_ctx *ctx, struct rte_mbuf *m)
+answer(const void *priv, struct lcx_ctx *ctx, struct rte_mbuf *m)
 {
+	const struct arp_icmp *ai = priv;
 	uint16_t off = 0, type = lcx_pkt_ether_type(m, &off);
 
 	if (type == RTE_BE16(RTE_ETHER_TYPE_ARP))
@@ -182,17 +183,7 @@ static uint16_t
 arp_icmp_process(void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
 		uint16_t *act, uint16_t n)
 {
-	const struct arp_icmp *ai = priv;
-	uint16_t i, nd = 0;
-
-	/* Mostly a pass-through: one scalar loop, prefetching 4 ahead. */
-	for (i = 0; i < n; i++) {
-		if (i + 4 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
-		act[i] = answer(ai, ctx, pkts[i]);
-		nd += act[i] != LCX_ACT_CONTINUE;
-	}
-	return nd;
+	return lcx_handler_each(priv, ctx, pkts, act, n, answer);
 }
 
 LCX_HANDLER_REGISTER(arp_icmp) = {

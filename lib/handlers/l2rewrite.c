@@ -70,8 +70,9 @@ l2rw_init(void *priv, const char *args, struct lcx_ctx *ctx)
 }
 
 static __rte_always_inline uint16_t
-rewrite(const struct l2rw *l2, struct lcx_ctx *ctx, struct rte_mbuf *m)
+rewrite(const void *priv, struct lcx_ctx *ctx, struct rte_mbuf *m)
 {
+	const struct l2rw *l2 = priv;
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	uint16_t out = (m->port ^ 1) & (LCX_MAX_PORTS - 1);
 	const struct lcx_port *port = ctx->txq[out].port;
@@ -88,24 +89,7 @@ static uint16_t
 l2rw_process(void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
 		uint16_t *act, uint16_t n)
 {
-	const struct l2rw *l2 = priv;
-	uint16_t i = 0;
-
-	for (; i + 4 <= n; i += 4) {
-		if (i + 8 <= n) {
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 5], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 6], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 7], void *));
-		}
-		act[i] = rewrite(l2, ctx, pkts[i]);
-		act[i + 1] = rewrite(l2, ctx, pkts[i + 1]);
-		act[i + 2] = rewrite(l2, ctx, pkts[i + 2]);
-		act[i + 3] = rewrite(l2, ctx, pkts[i + 3]);
-	}
-	for (; i < n; i++)
-		act[i] = rewrite(l2, ctx, pkts[i]);
-	return n;
+	return lcx_handler_each(priv, ctx, pkts, act, n, rewrite);
 }
 
 LCX_HANDLER_REGISTER(l2rewrite) = {

@@ -264,8 +264,9 @@ route6(const struct l3lpm *l, struct lcx_ctx *ctx, struct rte_mbuf *m,
 }
 
 static __rte_always_inline uint16_t
-route(const struct l3lpm *l, struct lcx_ctx *ctx, struct rte_mbuf *m)
+route(const void *priv, struct lcx_ctx *ctx, struct rte_mbuf *m)
 {
+	const struct l3lpm *l = priv;
 	uint16_t off = 0, type = lcx_pkt_ether_type(m, &off);
 
 	if (likely(type == RTE_BE16(RTE_ETHER_TYPE_IPV4)))
@@ -279,24 +280,7 @@ static uint16_t
 l3lpm_process(void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
 		uint16_t *act, uint16_t n)
 {
-	const struct l3lpm *l = priv;
-	uint16_t i = 0;
-
-	for (; i + 4 <= n; i += 4) {
-		if (i + 8 <= n) {
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 5], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 6], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 7], void *));
-		}
-		act[i] = route(l, ctx, pkts[i]);
-		act[i + 1] = route(l, ctx, pkts[i + 1]);
-		act[i + 2] = route(l, ctx, pkts[i + 2]);
-		act[i + 3] = route(l, ctx, pkts[i + 3]);
-	}
-	for (; i < n; i++)
-		act[i] = route(l, ctx, pkts[i]);
-	return n;
+	return lcx_handler_each(priv, ctx, pkts, act, n, route);
 }
 
 static void

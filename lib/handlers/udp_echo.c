@@ -144,8 +144,9 @@ echo6(const struct udp_echo *ue, struct rte_mbuf *m, uint16_t off)
 }
 
 static __rte_always_inline uint16_t
-echo(const struct udp_echo *ue, struct lcx_ctx *ctx, struct rte_mbuf *m)
+echo(const void *priv, struct lcx_ctx *ctx, struct rte_mbuf *m)
 {
+	const struct udp_echo *ue = priv;
 	uint16_t off = 0, type = lcx_pkt_ether_type(m, &off), a;
 	struct rte_ether_hdr *eth;
 	const struct lcx_port *port;
@@ -170,16 +171,7 @@ static uint16_t
 udp_echo_process(void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
 		uint16_t *act, uint16_t n)
 {
-	const struct udp_echo *ue = priv;
-	uint16_t i, nd = 0;
-
-	for (i = 0; i < n; i++) {
-		if (i + 4 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
-		act[i] = echo(ue, ctx, pkts[i]);
-		nd += act[i] != LCX_ACT_CONTINUE;
-	}
-	return nd;
+	return lcx_handler_each(priv, ctx, pkts, act, n, echo);
 }
 
 LCX_HANDLER_REGISTER(udp_echo) = {
