@@ -59,6 +59,7 @@ e2e_init() {
 	FWD=${1:-${LCX_FWD:-}}
 	[ -n "$FWD" ] || skip "no lcx-fwd given (argument 1 or \$LCX_FWD)"
 	[ -x "$FWD" ] || fail "lcx-fwd not executable: $FWD"
+	FWD=$(cd "$(dirname "$FWD")" && pwd)/${FWD##*/}
 	TMP=$(mktemp -d "/tmp/lcx-e2e-$E2E_NAME.XXXXXX") ||
 		fail "mktemp failed"
 	trap e2e_cleanup EXIT

@@ -96,6 +96,7 @@ note "lcx-fwd rx $rx tx $tx dropped $dr"
 # Expected: the input's IPv4 frames, source MAC stamped.
 python3 - "$E2E_DIR" "$TMP/in.pcap" "$TMP/want1.pcap" <<'EOF' ||
 import sys
+sys.dont_write_bytecode = True   # nothing written into the source tree
 sys.path.insert(0, sys.argv[1])
 import pcaptool
 want = [f[:6] + bytes.fromhex("020000000042") + f[12:]
