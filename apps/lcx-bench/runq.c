@@ -577,10 +577,12 @@ env_init(struct env *e)
 {
 	memset(e, 0, sizeof(*e));
 	e->worker = bench_worker_lcore();
+	/* Classic MP producers: one lcore a core here, as the manager
+	 * chooses for such a topology (LCX_RUNQ_F_RTS otherwise). */
 	e->rq_main = lcx_runq_create(QDEPTH, rte_lcore_id(), SOCKET_ID_ANY,
-			STARVE_K);
+			STARVE_K, 0);
 	e->rq_worker = lcx_runq_create(QDEPTH, e->worker == RTE_MAX_LCORE ?
-			LCORE_ID_ANY : e->worker, SOCKET_ID_ANY, STARVE_K);
+			LCORE_ID_ANY : e->worker, SOCKET_ID_ANY, STARVE_K, 0);
 	if (e->rq_main == NULL || e->rq_worker == NULL) {
 		fprintf(stderr, "lcx-bench: run queue: %s\n",
 				lcx_strerror(lcx_errno));

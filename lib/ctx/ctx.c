@@ -202,7 +202,7 @@ __lcx_ctx_alloc(const struct lcx_ctx_conf *conf, uint32_t id,
 		snprintf(ctx->name, sizeof(ctx->name), "ctx%u", id);
 
 	ctx->runq = lcx_runq_create(lim->runq_depth, lcore, socket,
-			conf->starve_limit);
+			conf->starve_limit, conf->runq_flags);
 	if (ctx->runq == NULL)
 		goto free_ctx;
 	if (lcx_timers_init(&ctx->timers, conf->max_timers, socket) != 0)

@@ -132,6 +132,7 @@ struct lcx_ctx_conf {
 	uint32_t park_after;     /**< adaptive: empty iterations before parking */
 	uint32_t sleep_us;       /**< adaptive: length of one parked sleep */
 	uint32_t starve_limit;   /**< run queue K, see lcx_runq_create() */
+	unsigned int runq_flags; /**< LCX_RUNQ_F_RTS; the manager sets it when lcores share a CPU */
 	uint32_t max_timers;     /**< timers armed at once */
 };
 

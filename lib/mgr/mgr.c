@@ -36,12 +36,33 @@ first_cpu(unsigned int lcore)
 	return -1;
 }
 
+/* Whether two EAL lcores may run on one CPU (--lcores '0@0,1@0', or
+ * overlapping sets): then a run-queue producer can be preempted by another
+ * lcore mid-post, and run queues need RTS rings (LCX_RUNQ_F_RTS). */
+static int
+cpus_shared(void)
+{
+	rte_cpuset_t seen, set, both;
+	unsigned int lcore;
+
+	CPU_ZERO(&seen);
+	RTE_LCORE_FOREACH(lcore) {
+		set = rte_lcore_cpuset(lcore);
+		CPU_AND(&both, &seen, &set);
+		if (CPU_COUNT(&both) != 0)
+			return 1;
+		CPU_OR(&seen, &seen, &set);
+	}
+	return 0;
+}
+
 static void
 topo_read(struct mgr *m)
 {
 	int have_numa = numa_available() >= 0;
 	unsigned int lcore;
 
+	m->cpus_shared = cpus_shared();
 	m->nb_lcores = 0;
 	RTE_LCORE_FOREACH(lcore) {
 		struct lcx_topo_lcore *t = &m->topo[m->nb_lcores++];
@@ -207,15 +228,18 @@ struct lcx_ctx *
 lcx_mgr_ctx_create(const struct lcx_ctx_conf *conf)
 {
 	struct mgr *m = &lcx_mgr;
-	struct lcx_ctx_conf defaults;
+	struct lcx_ctx_conf local;
 	struct lcx_topo_lcore *lc;
 	struct lcx_ctx *ctx;
 	int i, err;
 
-	if (conf == NULL) {
-		lcx_ctx_conf_init(&defaults);
-		conf = &defaults;
-	}
+	if (conf == NULL)
+		lcx_ctx_conf_init(&local);
+	else
+		local = *conf;
+	if (m->cpus_shared)
+		local.runq_flags |= LCX_RUNQ_F_RTS;
+	conf = &local;
 	pthread_mutex_lock(&m->lock);
 	if (!m->started) {
 		err = LCX_EENV;

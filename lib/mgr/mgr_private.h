@@ -26,6 +26,7 @@ struct mgr {
 	unsigned int nb_lcores;
 	struct lcx_topo_lcore topo[RTE_MAX_LCORE];
 	uint8_t lcore_used[RTE_MAX_LCORE];
+	uint8_t cpus_shared;     /* two EAL lcores share a CPU: RTS run queues */
 	pthread_t watchdog;
 	int watchdog_running;
 	uint32_t watchdog_stop;  /* atomic */

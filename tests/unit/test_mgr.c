@@ -9,6 +9,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_memzone.h>
+#include <rte_ring.h>
 
 #include "lcx_loop.h"
 #include "lcx_mgr.h"
@@ -76,6 +77,9 @@ test_allocation_order(void)
 	}
 	CU_ASSERT(c[0]->lcore == 1 && c[1]->lcore == 2 && c[2]->lcore == 3);
 	CU_ASSERT(c[3]->lcore == 0);
+	/* lcores share CPUs here (0@0,2@0): run queues take RTS producers */
+	CU_ASSERT(rte_ring_get_prod_sync_type(c[0]->runq->ring[LCX_PRIO_NORMAL])
+		== RTE_RING_SYNC_MT_RTS);
 	/* no free lcore */
 	c[4] = create(LCORE_ID_ANY, SOCKET_ID_ANY, NULL);
 	CU_ASSERT(c[4] == NULL && lcx_errno == LCX_EALLOC);

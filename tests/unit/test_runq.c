@@ -37,7 +37,7 @@ fifo_one_path(unsigned int owner, uint64_t want_local)
 	struct lcx_runq *rq;
 	unsigned int i;
 
-	rq = lcx_runq_create(256, owner, SOCKET_ID_ANY, 4);
+	rq = lcx_runq_create(256, owner, SOCKET_ID_ANY, 4, 0);
 	CU_ASSERT_FATAL(rq != NULL);
 	nb_order = 0;
 	for (i = 0; i < 200; i++)
@@ -65,7 +65,7 @@ test_fifo(void)
 static void
 test_class_order(void)
 {
-	struct lcx_runq *rq = lcx_runq_create(64, NOT_ME, SOCKET_ID_ANY, 100);
+	struct lcx_runq *rq = lcx_runq_create(64, NOT_ME, SOCKET_ID_ANY, 100, 0);
 	unsigned int i;
 
 	CU_ASSERT_FATAL(rq != NULL);
@@ -110,7 +110,7 @@ starve_with_k(uint32_t k)
 {
 	struct lcx_runq_stats st;
 
-	hog_rq = lcx_runq_create(64, rte_lcore_id(), SOCKET_ID_ANY, k);
+	hog_rq = lcx_runq_create(64, rte_lcore_id(), SOCKET_ID_ANY, k, 0);
 	CU_ASSERT_FATAL(hog_rq != NULL);
 	hog_runs = 0;
 	low_round = 0;
@@ -140,7 +140,7 @@ static void
 full_one_path(unsigned int owner)
 {
 	struct lcx_runq_stats st;
-	struct lcx_runq *rq = lcx_runq_create(10, owner, SOCKET_ID_ANY, 4);
+	struct lcx_runq *rq = lcx_runq_create(10, owner, SOCKET_ID_ANY, 4, 0);
 	unsigned int i;
 
 	CU_ASSERT_FATAL(rq != NULL);
@@ -172,11 +172,13 @@ test_full(void)
 static void
 test_bad_args(void)
 {
-	CU_ASSERT(lcx_runq_create(0, 0, SOCKET_ID_ANY, 4) == NULL);
+	CU_ASSERT(lcx_runq_create(0, 0, SOCKET_ID_ANY, 4, 0) == NULL);
 	CU_ASSERT(lcx_errno == EINVAL);
-	CU_ASSERT(lcx_runq_create(16, 0, SOCKET_ID_ANY, 0) == NULL);
+	CU_ASSERT(lcx_runq_create(16, 0, SOCKET_ID_ANY, 0, 0) == NULL);
 	CU_ASSERT(lcx_errno == EINVAL);
-	CU_ASSERT(lcx_runq_create((1u << 24) + 1, 0, SOCKET_ID_ANY, 1) == NULL);
+	CU_ASSERT(lcx_runq_create((1u << 24) + 1, 0, SOCKET_ID_ANY, 1, 0) == NULL);
+	CU_ASSERT(lcx_runq_create(16, 0, SOCKET_ID_ANY, 1, 0x80) == NULL);
+	CU_ASSERT(lcx_errno == EINVAL);
 	CU_ASSERT(lcx_runq_free(NULL) == 0);
 }
 
@@ -233,7 +235,10 @@ test_three_producers(void)
 	unsigned int lcore, p = 0;
 	uint64_t deadline;
 
-	mp_rq = lcx_runq_create(4096, rte_lcore_id(), SOCKET_ID_ANY, 8);
+	/* 4 lcores on 2 cores: producers get preempted mid-post; RTS keeps
+	 * the others going (with classic MP this test took minutes) */
+	mp_rq = lcx_runq_create(4096, rte_lcore_id(), SOCKET_ID_ANY, 8,
+			LCX_RUNQ_F_RTS);
 	CU_ASSERT_FATAL(mp_rq != NULL);
 	CU_ASSERT_FATAL(rte_lcore_count() >= NB_PROD + 1);
 	RTE_LCORE_FOREACH_WORKER(lcore) {
@@ -314,8 +319,8 @@ test_call_reply(void)
 	uint64_t deadline;
 	int res = 0;
 
-	rq_a = lcx_runq_create(64, rte_lcore_id(), SOCKET_ID_ANY, 4);
-	rq_b = lcx_runq_create(64, wlcore, SOCKET_ID_ANY, 4);
+	rq_a = lcx_runq_create(64, rte_lcore_id(), SOCKET_ID_ANY, 4, 0);
+	rq_b = lcx_runq_create(64, wlcore, SOCKET_ID_ANY, 4, 0);
 	CU_ASSERT_FATAL(rq_a != NULL && rq_b != NULL);
 	call.reply_to = rq_a;
 
