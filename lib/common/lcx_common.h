@@ -47,7 +47,8 @@ extern "C" {
 /** lcx's own error codes; returned negated by control functions. */
 enum lcx_error {
 	LCX_ERR_BASE = 2000,
-	LCX_EALLOC = LCX_ERR_BASE, /**< allocation failed (no free lcore, no memory for the context) */
+	/** allocation failed (no free lcore, no memory for the context) */
+	LCX_EALLOC = LCX_ERR_BASE,
 	LCX_EINIT,                 /**< initialization failed (context could not be set up) */
 	LCX_ERESINIT,              /**< resource initialization failed (pool, ring, port queue) */
 	LCX_EENV,                  /**< environment setup failed (EAL, topology, control thread) */

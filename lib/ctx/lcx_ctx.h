@@ -57,7 +57,8 @@ struct lcx_limits {
 	uint32_t pool_size;      /**< mbufs in its pool; 0: no pool of its own */
 	uint32_t runq_depth;     /**< tasks each run-queue class holds */
 	uint32_t tasks_per_iter; /**< most tasks run per loop iteration */
-	uint64_t cycle_budget;   /**< TSC cycles per iteration after which no further task starts; 0: none */
+	/** TSC cycles of an iteration after which no task starts; 0: none */
+	uint64_t cycle_budget;
 	uint64_t tx_rate_pps;    /**< TX packets per second; 0: unlimited */
 };
 
@@ -155,7 +156,8 @@ struct lcx_ctx {
 	uint64_t tx_last_tsc;
 	struct lcx_limits limits;
 	struct lcx_timers timers;
-	lcx_ctx_burst_fn handoff_fn; /**< packets from handoff rings; NULL: forward by mbuf->port pair */
+	/** packets from handoff rings; NULL: forward to mbuf->port's pair */
+	lcx_ctx_burst_fn handoff_fn;
 	struct lcx_ctx_rxq rxq[LCX_MAX_CTX_RXQ];
 	struct rte_ring *handoff_in[LCX_MAX_HANDOFF_IN]; /**< SP/SC rings from other contexts */
 

@@ -293,8 +293,9 @@ const struct lcx_handler *lcx_handler_get(unsigned int i);
  *   Path of the shared object.
  * @return
  *   0; -ENOENT (dlopen failed: missing file or unresolved symbol, logged
- *   with dlerror()); -EEXIST (loaded already); -EPROTO (built against another LCX_HANDLER_ABI_VERSION:
- *   logged with the path and both versions; nothing registered); -EEXIST
+ *   with dlerror()); -EEXIST (loaded already); -EPROTO (built against
+ *   another LCX_HANDLER_ABI_VERSION: logged with the path and both
+ *   versions; nothing registered); -EEXIST
  *   (a handler name is taken; nothing registered); -ENODATA (it registers
  *   no handler); -ENOSPC (registry full); -EINVAL (NULL).
  */
