@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Install what is missing, build, run every test suite (unit, integration,
-# e2e; e2e needs root and network namespaces and says why when it skips),
-# then the unit and integration suites again under AddressSanitizer and
+# fuzz, e2e; e2e needs root and network namespaces and says why when it
+# skips), then unit, integration and fuzz again under AddressSanitizer and
 # UBSan.  The last line sums every suite: "N passed, N failed".  Exit 0
 # only when nothing failed.
 #
 #   LCX_NO_ASAN=1      skip the sanitizer pass
-#   LCX_SUITES="..."   suites to run (default: unit integration e2e)
+#   LCX_SUITES="..."   suites to run (default: unit integration fuzz e2e)
 set -u
 cd "$(dirname "$0")/.."
 
@@ -26,12 +26,11 @@ run_suites() { # build-dir suites...
 	done
 	# shellcheck disable=SC2086
 	meson test -C "$b" --no-rebuild --print-errorlogs $args || rc=1
-	logs="$logs $b/meson-logs/testlog.json"
 	cp "$b/meson-logs/testlog.json" "$b/meson-logs/testlog-last.json"
+	logs="$logs $b/meson-logs/testlog-last.json"
 }
 
 run_suites build $SUITES
-logs="build/meson-logs/testlog-last.json"
 
 if [ -z "${LCX_NO_ASAN:-}" ]; then
 	echo "== AddressSanitizer + UBSan build: unit, integration and fuzz suites"
@@ -42,7 +41,6 @@ if [ -z "${LCX_NO_ASAN:-}" ]; then
 		ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 			run_suites build-asan unit integration fuzz
-		logs="$logs build-asan/meson-logs/testlog-last.json"
 	else
 		echo "test: the sanitizer build failed"
 		rc=1

@@ -24,18 +24,26 @@ EX=$E2E_SRC/apps/examples/hello_handler
 DATA=$E2E_DIR/data
 STAGE=$TMP/stage
 
-# 1. Install.  A staged install keeps the configured prefix in lcx.pc;
-# point the copy in the stage at the stage, as a packager's sysroot would.
+# 1. Install.  lcx.pc is relocatable (prefix=${pcfiledir}/..., the
+# default of builds configured since then), so the staged copy points into
+# the stage by itself; a build configured before keeps the configured
+# prefix, which is pointed at the stage as a packager's sysroot would.
 meson install -C "$BUILD" --destdir "$STAGE" --no-rebuild --quiet \
 	>"$TMP/install.err" 2>&1 || fail "meson install failed"
 pc=$(find "$STAGE" -name lcx.pc | head -1)
 [ -n "$pc" ] || fail "meson install put no lcx.pc in $STAGE"
-prefix=$(sed -n 's/^prefix=//p' "$pc")
-sed -i "s|^prefix=.*|prefix=$STAGE$prefix|" "$pc"
 export PKG_CONFIG_PATH="${pc%/lcx.pc}"
-[ -f "$STAGE$prefix/include/lcx/lcx_handler.h" ] ||
-	fail "lcx_handler.h not installed under $STAGE$prefix/include/lcx"
-note "lcx installed to $STAGE$prefix, $(pkg-config --modversion lcx)"
+prefix=$(pkg-config --variable=prefix lcx)
+case $prefix in
+"$STAGE"/*) ;;
+*)
+	sed -i "s|^prefix=.*|prefix=$STAGE$prefix|" "$pc"
+	prefix=$(pkg-config --variable=prefix lcx)
+	;;
+esac
+[ -f "$prefix/include/lcx/lcx_handler.h" ] ||
+	fail "lcx_handler.h not installed under $prefix/include/lcx"
+note "lcx installed to $prefix, $(pkg-config --modversion lcx)"
 
 # 2. Build the example with the README's command (plus -Werror: the
 # example must stay warning-free).
@@ -50,7 +58,7 @@ note "built hello.so out of tree"
 
 # 3. Run the installed lcx-fwd (its liblcx from the stage) if it was
 # installed, the build's otherwise.
-inst=$STAGE$prefix/bin/lcx-fwd
+inst=$prefix/bin/lcx-fwd
 if [ -x "$inst" ]; then
 	FWD=$inst
 	LD_LIBRARY_PATH=$(dirname "$(find "$STAGE" -name 'liblcx.so*' | head -1)")
