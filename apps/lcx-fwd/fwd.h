@@ -33,6 +33,7 @@
 #define FWD_DEF_PORT "synth:flows=256"
 #define FWD_DEF_NB_PORTS 2
 #define FWD_DEF_PIPELINE "macswap"
+#define FWD_MAX_PIPELINE_ON 16
 #define FWD_DEF_DURATION 10
 
 /** Options after the command line and the config file are merged. */
@@ -43,6 +44,13 @@ struct fwd_opts {
 	int ports_default;               /* no port given: the embedded run */
 	char *pipeline;                  /* spec; NULL: FWD_DEF_PIPELINE */
 	char pipeline_src[FWD_SRC_LEN];
+	/* --pipeline-on LCORE=SPEC: the context on that lcore runs SPEC */
+	struct {
+		unsigned int lcore;
+		char *spec;
+		char src[FWD_SRC_LEN];
+	} on[FWD_MAX_PIPELINE_ON];
+	unsigned int nb_on;
 	char *plugins[FWD_MAX_PLUGINS];
 	char plugin_src[FWD_MAX_PLUGINS][FWD_SRC_LEN];
 	unsigned int nb_plugins;
@@ -101,7 +109,9 @@ struct fwd_run {
 	struct lcx_port *port[LCX_MAX_PORTS];
 	struct fwd_port_info pi[LCX_MAX_PORTS];
 	unsigned int nb_ports;
-	unsigned int nb_stages;
+	unsigned int nb_stages;          /* of the default pipeline */
+	uint8_t own_pipeline[LCX_MAX_CONTEXTS]; /* runs a --pipeline-on spec */
+	unsigned int ctx_stages[LCX_MAX_CONTEXTS];
 	int main_ctx;                    /* the main lcore hosts ctx[i]; -1 */
 	int handoff;                     /* contexts joined in a handoff group */
 	uint64_t tsc_hz;
@@ -118,6 +128,9 @@ struct fwd_run {
 };
 
 /* opts.c */
+/* The spec the context on @lcore runs: its --pipeline-on, or --pipeline. */
+const char *fwd_pipeline_for(const struct fwd_opts *o, unsigned int lcore,
+		const char **src);
 
 /**
  * Parse the application options (argv[0] is the program) and the config

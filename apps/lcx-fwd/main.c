@@ -361,17 +361,46 @@ setup(struct fwd_run *r)
 		}
 		r->handoff = 1;
 	}
+	/* A --pipeline-on naming an lcore that hosts no context is a
+	 * mistake the user wants to hear about. */
+	for (i = 0; i < o->nb_on; i++) {
+		unsigned int j;
+
+		for (j = 0; j < r->nb_ctx && r->ctx[j]->lcore != o->on[i].lcore; j++)
+			;
+		if (j == r->nb_ctx) {
+			fprintf(stderr, FWD_NAME ": %s: lcore %u hosts no "
+					"context (EAL lcores: -l)\n",
+					o->on[i].src, o->on[i].lcore);
+			return FWD_EXIT_USAGE;
+		}
+	}
+	/* A handed-off packet resumes after the handoff stage of the
+	 * receiver's pipeline: that is only meaningful when all are one. */
+	for (i = 0; i < o->nb_on; i++)
+		if (spec_hands_off(o->on[i].spec) || spec_hands_off(o->pipeline)) {
+			fprintf(stderr, FWD_NAME ": %s: handoff needs the same "
+					"pipeline on every context\n",
+					o->on[i].src);
+			return FWD_EXIT_USAGE;
+		}
+	r->nb_stages = 0;
 	for (i = 0; i < r->nb_ctx; i++) {
-		rc = lcx_pipeline_attach(r->ctx[i], o->pipeline);
+		const char *src, *spec = fwd_pipeline_for(o, r->ctx[i]->lcore,
+				&src);
+
+		rc = lcx_pipeline_attach(r->ctx[i], spec);
 		if (rc != 0) {
 			fprintf(stderr, FWD_NAME ": %s '%s': %s (see the line "
-					"above)\n", o->pipeline_src,
-					o->pipeline, lcx_strerror(rc));
+					"above)\n", src, spec, lcx_strerror(rc));
 			return rc == -ENOMEM ? FWD_EXIT_RUNTIME :
 				FWD_EXIT_USAGE;
 		}
+		r->own_pipeline[i] = spec != o->pipeline;
+		r->ctx_stages[i] = lcx_pipeline_stages(r->ctx[i]);
+		if (!r->own_pipeline[i])
+			r->nb_stages = r->ctx_stages[i];
 	}
-	r->nb_stages = lcx_pipeline_stages(r->ctx[0]);
 	return FWD_EXIT_OK;
 }
 
@@ -505,7 +534,7 @@ teardown(struct fwd_run *r)
 	memcpy(r->final.port, ports.port, sizeof(ports.port));
 	for (i = 0; i < r->nb_ctx; i++) {
 		r->state[i] = lcx_ctx_state_get(r->ctx[i]);
-		for (s = 0; s < r->nb_stages; s++)
+		for (s = 0; s < r->ctx_stages[i]; s++)
 			lcx_pipeline_stats_get(r->ctx[i], s, &r->stage[i][s]);
 	}
 	for (i = 0; i < r->nb_ctx; i++)

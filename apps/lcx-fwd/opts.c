@@ -70,6 +70,8 @@ fwd_usage(FILE *f)
 "  --pipeline SPEC       handler pipeline run on every context, e.g.\n"
 "                        macswap  or  'filter(drop udp) -> l2rewrite'\n"
 "                        (default: %s)\n"
+"  --pipeline-on LCORE=SPEC  the context on LCORE runs SPEC instead\n"
+"                        (repeatable, one per lcore)\n"
 "  --plugin PATH         load a handler plugin (.so) first (repeatable)\n"
 "  --plugin-dir DIR      load every *.so of DIR first\n"
 "  --config FILE         read options from an INI file (see doc/lcx-fwd.md);\n"
@@ -175,6 +177,9 @@ set_str(char **dst, char *dst_src, const char *v, const char *src)
 	*dst = xstrdup(v);
 	snprintf(dst_src, FWD_SRC_LEN, "%s", src);
 }
+
+static void set_pipeline_on(struct fwd_opts *o, const char *lc,
+		const char *spec, const char *src);
 
 static void
 set_policy(struct fwd_opts *o, const char *v, const char *src)
@@ -418,6 +423,10 @@ cfg_entry(struct fwd_opts *o, const char *section, const char *key,
 			set_str(&o->plugin_dir, o->plugin_dir_src, v, src);
 			return;
 		}
+		if (strncmp(key, "lcore", 5) == 0) {
+			set_pipeline_on(o, key + 5, v, src);
+			return;
+		}
 	} else if (strcmp(section, "placement") == 0) {
 		if (strcmp(key, "policy") == 0) {
 			set_policy(o, v, src);
@@ -510,9 +519,55 @@ cfg_load(struct fwd_opts *o, const char *file)
 
 /* ---- Command line --------------------------------------------------------- */
 
+/* One per-lcore pipeline: lcore text and spec (--pipeline-on N=SPEC, or
+ * "lcoreN = SPEC" in [pipeline]).  A later one for the same lcore wins. */
+static void
+set_pipeline_on(struct fwd_opts *o, const char *lc, const char *spec,
+		const char *src)
+{
+	unsigned long v;
+	unsigned int i;
+	char *end;
+
+	errno = 0;
+	v = strtoul(lc, &end, 10);
+	if (errno != 0 || end == lc || (*end != '\0' && *end != '=') ||
+			v >= RTE_MAX_LCORE || *lc == '-')
+		fwd_die(FWD_EXIT_USAGE, "%s: '%s' is no lcore number", src, lc);
+	if (*spec == '\0')
+		fwd_die(FWD_EXIT_USAGE, "%s: empty pipeline spec", src);
+	for (i = 0; i < o->nb_on && o->on[i].lcore != v; i++)
+		;
+	if (i == FWD_MAX_PIPELINE_ON)
+		fwd_die(FWD_EXIT_USAGE, "%s: more than %d per-lcore pipelines",
+				src, FWD_MAX_PIPELINE_ON);
+	if (i == o->nb_on)
+		o->nb_on++;
+	o->on[i].lcore = (unsigned int)v;
+	set_str(&o->on[i].spec, o->on[i].src, spec, src);
+}
+
+const char *
+fwd_pipeline_for(const struct fwd_opts *o, unsigned int lcore,
+		const char **src)
+{
+	unsigned int i;
+
+	for (i = 0; i < o->nb_on; i++)
+		if (o->on[i].lcore == lcore) {
+			if (src != NULL)
+				*src = o->on[i].src;
+			return o->on[i].spec;
+		}
+	if (src != NULL)
+		*src = o->pipeline_src;
+	return o->pipeline;
+}
+
 enum {
 	OPT_PORT = 256,
 	OPT_PIPELINE,
+	OPT_PIPELINE_ON,
 	OPT_PLUGIN,
 	OPT_PLUGIN_DIR,
 	OPT_CONFIG,
@@ -530,6 +585,7 @@ enum {
 static const struct option lopts[] = {
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "pipeline", required_argument, NULL, OPT_PIPELINE },
+	{ "pipeline-on", required_argument, NULL, OPT_PIPELINE_ON },
 	{ "plugin", required_argument, NULL, OPT_PLUGIN },
 	{ "plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR },
 	{ "config", required_argument, NULL, OPT_CONFIG },
@@ -612,6 +668,15 @@ apply_cmdline(int argc, char **argv, struct fwd_opts *o)
 						"spec");
 			set_str(&o->pipeline, o->pipeline_src, optarg, src);
 			break;
+		case OPT_PIPELINE_ON: {
+			const char *eq = strchr(optarg, '=');
+
+			if (eq == NULL)
+				fwd_die(FWD_EXIT_USAGE, "--pipeline-on: '%s' is "
+						"not LCORE=SPEC", optarg);
+			set_pipeline_on(o, optarg, eq + 1, src);
+			break;
+		}
 		case OPT_PLUGIN:
 			if (!plugins++)
 				o->nb_plugins = 0;
@@ -654,10 +719,18 @@ check_pipeline(struct fwd_opts *o)
 	char err[256];
 	int rc;
 
+	unsigned int i;
+
 	rc = lcx_pipeline_check(o->pipeline, err, sizeof(err));
 	if (rc < 0)
 		fwd_die(FWD_EXIT_USAGE, "%s '%s': %s", o->pipeline_src,
 				o->pipeline, err);
+	for (i = 0; i < o->nb_on; i++) {
+		rc = lcx_pipeline_check(o->on[i].spec, err, sizeof(err));
+		if (rc < 0)
+			fwd_die(FWD_EXIT_USAGE, "%s '%s': %s", o->on[i].src,
+					o->on[i].spec, err);
+	}
 }
 
 void

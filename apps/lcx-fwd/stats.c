@@ -99,10 +99,10 @@ fwd_table_print(const struct fwd_run *r, const struct fwd_snap *prev,
 			gbps = (double)bytes * 8 / dt / 1e9;
 		else
 			gbps = (double)rx * ratio(by, pk) * 8 / dt / 1e9;
-		for (s = 0; s < r->nb_stages; s++)
+		for (s = 0; s < r->ctx_stages[i]; s++)
 			if (lcx_pipeline_stats_get(r->ctx[i], s, &stage[s]))
 				memset(&stage[s], 0, sizeof(stage[s]));
-		drops_fmt(drops, sizeof(drops), b, stage, r->nb_stages);
+		drops_fmt(drops, sizeof(drops), b, stage, r->ctx_stages[i]);
 		fprintf(f, "%11s %-3u %5u %-9s %8.3f %7.3f %6.1f %8.1f %5u  "
 				"%s\n", "", r->ctx[i]->id, r->ctx[i]->lcore,
 				lcx_ctx_state_name(lcx_ctx_state_get(r->ctx[i])),
@@ -153,7 +153,9 @@ totals_get(const struct fwd_run *r, struct totals *t)
 		t->idle += st->idle_cycles;
 		for (d = 0; d < LCX_CTX_DROP_MAX; d++)
 			t->drop[d] += st->drop[d];
-		for (s = 0; s < r->nb_stages; s++)
+		/* stage s means the same handler only on contexts running
+		 * the default pipeline; the others report their own */
+		for (s = 0; !r->own_pipeline[i] && s < r->nb_stages; s++)
 			lcx_handler_stats_add(&t->stage[s], &r->stage[i][s]);
 	}
 	t->secs = (double)(r->t_stop - r->t_start) / (double)r->tsc_hz;
@@ -171,6 +173,17 @@ end_name(enum fwd_end e)
 		return "error";
 	}
 	return "?";
+}
+
+static void
+stage_print(const char *who, unsigned int s, const struct lcx_handler_stats *st)
+{
+	printf("  %sstage %u %-10s in %" PRIu64 "  continue %" PRIu64
+			"  tx %" PRIu64 "  handoff %" PRIu64
+			"  dropped %" PRIu64 "  %.1f cycles/pkt\n", who, s,
+			st->handler, st->pkts_in, st->pkts_continue,
+			st->pkts_tx, st->pkts_handoff, st->dropped,
+			ratio(st->cycles, st->pkts_in));
 }
 
 void
@@ -195,7 +208,7 @@ fwd_summary_print(const struct fwd_run *r)
 	for (i = 0; i < r->nb_ctx; i++) {
 		const struct lcx_ctx_stats *st = &r->final.ctx[i];
 
-		drops_fmt(drops, sizeof(drops), st, r->stage[i], r->nb_stages);
+		drops_fmt(drops, sizeof(drops), st, r->stage[i], r->ctx_stages[i]);
 		printf("  %-3u %5u %-9s %14" PRIu64 " %14" PRIu64 " %12" PRIu64
 				" %8.1f %6.1f  %s\n", r->ci[i].id,
 				r->ci[i].lcore,
@@ -217,13 +230,14 @@ fwd_summary_print(const struct fwd_run *r)
 				r->final.port[i].opackets,
 				r->final.port[i].imissed);
 	for (s = 0; s < r->nb_stages; s++)
-		printf("  stage %u %-10s in %" PRIu64 "  continue %" PRIu64
-				"  tx %" PRIu64 "  handoff %" PRIu64
-				"  dropped %" PRIu64 "  %.1f cycles/pkt\n", s,
-				t.stage[s].handler, t.stage[s].pkts_in,
-				t.stage[s].pkts_continue, t.stage[s].pkts_tx,
-				t.stage[s].pkts_handoff, t.stage[s].dropped,
-				ratio(t.stage[s].cycles, t.stage[s].pkts_in));
+		stage_print("", s, &t.stage[s]);
+	for (i = 0; i < r->nb_ctx; i++)
+		for (s = 0; r->own_pipeline[i] && s < r->ctx_stages[i]; s++) {
+			char who[32];
+
+			snprintf(who, sizeof(who), "ctx %u ", r->ci[i].id);
+			stage_print(who, s, &r->stage[i][s]);
+		}
 	printf("  pools full: %s\n", r->pools_full ? "yes" : "NO");
 }
 
@@ -345,8 +359,15 @@ fwd_json_print(const struct fwd_run *r)
 				t.secs > 0 ? (double)st->rx_packets / t.secs :
 					0.0,
 				st->iterations, st->parks);
-		json_drops(st->drop, r->stage[i], r->nb_stages);
-		printf("}");
+		json_drops(st->drop, r->stage[i], r->ctx_stages[i]);
+		printf(", \"pipeline_spec\": ");
+		json_str(fwd_pipeline_for(o, r->ci[i].lcore, NULL));
+		printf(", \"pipeline\": [");
+		for (s = 0; s < r->ctx_stages[i]; s++) {
+			printf("%s", s ? ", " : "");
+			json_stage(s, &r->stage[i][s]);
+		}
+		printf("]}");
 	}
 	printf("], \"ports\": [");
 	for (i = 0; i < r->nb_ports; i++) {

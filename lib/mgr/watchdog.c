@@ -14,10 +14,15 @@
 static void
 watch_pass(struct mgr *m, uint64_t limit)
 {
-	uint64_t now = rte_rdtsc();
+	uint64_t now;
 	int i;
 
 	pthread_mutex_lock(&m->lock);
+	/* Read the clock under the lock: lcx_mgr_ctx_start() stamps
+	 * last_change under it too.  Read before, a start that slipped in
+	 * between made now - last_change wrap around, and a context that had
+	 * just started was "silent" for ages (seen in 2 of 8 lcx-fwd runs). */
+	now = rte_rdtsc();
 	for (i = 0; i < LCX_MAX_CONTEXTS; i++) {
 		struct mgr_slot *s = &m->slot[i];
 		struct lcx_ctx *ctx = s->ctx;
@@ -34,7 +39,7 @@ watch_pass(struct mgr *m, uint64_t limit)
 			s->last_change = now;
 			continue;
 		}
-		if (now - s->last_change < limit)
+		if (now < s->last_change || now - s->last_change < limit)
 			continue;
 		if (lcx_ctx_state_move(ctx, st, LCX_CTX_ERROR) == 0) {
 			__atomic_fetch_add(&m->watchdog_errors, 1, __ATOMIC_RELAXED);
