@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_log.h>
+#include <rte_mbuf.h>
 #include <rte_mempool.h>
 
 #include "lcx_mgr.h"
@@ -72,6 +74,52 @@ lcx_test_pool_full(const struct rte_mempool *mp)
 		fprintf(stderr, "pool %s: %u of %u mbufs back\n",
 			mp->name, avail, mp->size);
 	return avail == mp->size;
+}
+
+int
+lcx_test_pools_create(struct rte_mempool **pool, unsigned int n,
+		const char *prefix, unsigned int nb_mbuf)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s_%u", prefix, i);
+		pool[i] = rte_pktmbuf_pool_create(name, nb_mbuf, 256, 0,
+				RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+		if (pool[i] == NULL) {
+			fprintf(stderr, "pool %s: %s\n", name,
+				rte_strerror(rte_errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+lcx_test_pools_free(struct rte_mempool **pool, unsigned int n)
+{
+	unsigned int i;
+	int full = 1;
+
+	for (i = 0; i < n; i++) {
+		if (pool[i] != NULL && !lcx_test_pool_full(pool[i]))
+			full = 0;
+		rte_mempool_free(pool[i]);
+		pool[i] = NULL;
+	}
+	return full ? 0 : -1;
+}
+
+int
+lcx_test_wait_state(struct lcx_ctx *ctx, enum lcx_ctx_state s,
+		unsigned int ms)
+{
+	uint64_t end = rte_rdtsc() + ms * (rte_get_tsc_hz() / 1000);
+
+	while (rte_rdtsc() < end && lcx_ctx_state_get(ctx) != s)
+		rte_delay_us_sleep(200);
+	return lcx_ctx_state_get(ctx) == s;
 }
 
 int

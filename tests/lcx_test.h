@@ -13,6 +13,8 @@
 #include <CUnit/CUnit.h>
 #include <rte_mempool.h>
 
+#include "lcx_ctx.h"
+
 /* Bring EAL up once.  lcores: an EAL --lcores value such as
  * "0@0,1@1,2@0,3@1" to map more lcores than cores, or NULL for "-l 0-1".
  * Extra EAL arguments (vdevs, ...) may follow, NULL-terminated.
@@ -23,6 +25,16 @@ int lcx_test_eal_init(const char *lcores, ...);
  * sockets).  Prints the reason a test is skipped otherwise. */
 int lcx_test_need_root(const char *what);
 
+/* Create n packet pools of nb_mbuf mbufs (cache 256), named <prefix>_<i>,
+ * on the caller's socket.  Returns 0 or -1. */
+int lcx_test_pools_create(struct rte_mempool **pool, unsigned int n,
+		const char *prefix, unsigned int nb_mbuf);
+
+/* Check that each pool is full (naming any that is not), then free them
+ * all.  Returns 0 when every pool was full, -1 otherwise: a suite's
+ * clean-up result. */
+int lcx_test_pools_free(struct rte_mempool **pool, unsigned int n);
+
 /* 1 when every object of the pool is back (available == size). */
 int lcx_test_pool_full(const struct rte_mempool *mp);
 
@@ -30,6 +42,11 @@ int lcx_test_pool_full(const struct rte_mempool *mp);
  * watchdog runs, with a 10 s heartbeat limit, since tests map more lcores
  * than cores and a loaded machine may park a thread for a while. */
 int lcx_test_mgr_init(void);
+
+/* Poll (every 200 us) until the context is in state s, for up to ms
+ * milliseconds.  Returns 1 when it got there. */
+int lcx_test_wait_state(struct lcx_ctx *ctx, enum lcx_ctx_state s,
+		unsigned int ms);
 
 /* Register the suites, run them, print "<prog>: N passed, N failed" and
  * return the exit status (0 only if every test passed). */

@@ -49,16 +49,6 @@ spin_800ms(void *arg)
 	rte_delay_us_block(800 * 1000);
 }
 
-static int
-wait_state(struct lcx_ctx *ctx, enum lcx_ctx_state s, unsigned int ms)
-{
-	uint64_t end = rte_rdtsc() + ms * (rte_get_tsc_hz() / 1000);
-
-	while (rte_rdtsc() < end && lcx_ctx_state_get(ctx) != s)
-		rte_delay_us_sleep(1000);
-	return lcx_ctx_state_get(ctx) == s;
-}
-
 static void
 test_stalled_task_is_error(void)
 {
@@ -68,9 +58,9 @@ test_stalled_task_is_error(void)
 	CU_ASSERT_FATAL(stuck != NULL && idle != NULL);
 	CU_ASSERT(lcx_mgr_start_all() == 2);
 	/* the idle one parks in 50 ms naps, under the 200 ms limit */
-	CU_ASSERT(wait_state(idle, LCX_CTX_BLOCKED, 2000));
+	CU_ASSERT(lcx_test_wait_state(idle, LCX_CTX_BLOCKED, 2000));
 	CU_ASSERT(lcx_ctx_post(stuck, spin_800ms, NULL, LCX_PRIO_NORMAL) == 0);
-	CU_ASSERT(wait_state(stuck, LCX_CTX_ERROR, 3000));
+	CU_ASSERT(lcx_test_wait_state(stuck, LCX_CTX_ERROR, 3000));
 	CU_ASSERT(lcx_mgr_watchdog_errors() == errors + 1);
 	/* the loop notices ERROR once the task returns, and leaves */
 	CU_ASSERT(lcx_mgr_ctx_wait(stuck->id) == -EFAULT);

@@ -29,32 +29,15 @@ static struct rte_mempool *pool[MAXQ];
 static int
 suite_init(void)
 {
-	char name[32];
-	int i;
-
 	if (lcx_test_eal_init(NULL, NULL) != 0)
 		return -1;
-	for (i = 0; i < MAXQ; i++) {
-		snprintf(name, sizeof(name), "test_synth_%d", i);
-		pool[i] = rte_pktmbuf_pool_create(name, NB_MBUF, 256, 0,
-			RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
-		if (pool[i] == NULL)
-			return -1;
-	}
-	return 0;
+	return lcx_test_pools_create(pool, MAXQ, "test_synth", NB_MBUF);
 }
 
 static int
 suite_clean(void)
 {
-	int i, full = 1;
-
-	for (i = 0; i < MAXQ; i++) {
-		if (pool[i] != NULL && !lcx_test_pool_full(pool[i]))
-			full = 0;
-		rte_mempool_free(pool[i]);
-	}
-	return full ? 0 : -1;
+	return lcx_test_pools_free(pool, MAXQ);
 }
 
 static void

@@ -150,19 +150,6 @@ worker_ctx(enum lcx_idle_mode idle, uint32_t park_after, uint32_t sleep_us)
 	return lcx_mgr_ctx_create(&conf);
 }
 
-static int
-wait_state(struct lcx_ctx *ctx, enum lcx_ctx_state s, unsigned int ms)
-{
-	uint64_t end = rte_rdtsc() + ms * (rte_get_tsc_hz() / 1000);
-
-	while (rte_rdtsc() < end) {
-		if (lcx_ctx_state_get(ctx) == s)
-			return 1;
-		rte_delay_us_sleep(200);
-	}
-	return lcx_ctx_state_get(ctx) == s;
-}
-
 static volatile uint32_t flag;
 static volatile uint32_t seen_state;
 
@@ -182,7 +169,7 @@ test_stop_drains(void)
 
 	CU_ASSERT_FATAL(ctx != NULL);
 	CU_ASSERT(lcx_mgr_ctx_start(ctx->id) == 0);
-	CU_ASSERT(wait_state(ctx, LCX_CTX_RUNNING, 2000));
+	CU_ASSERT(lcx_test_wait_state(ctx, LCX_CTX_RUNNING, 2000));
 	CU_ASSERT(lcx_mgr_ctx_start(ctx->id) == -EBUSY);
 	ran = 0;
 	/* queued right before the stop: the loop runs them as it leaves */
@@ -198,7 +185,7 @@ test_stop_drains(void)
 	CU_ASSERT(ctx->stats.iterations > 0);
 	/* and it can run again */
 	CU_ASSERT(lcx_mgr_ctx_start(ctx->id) == 0);
-	CU_ASSERT(wait_state(ctx, LCX_CTX_RUNNING, 2000));
+	CU_ASSERT(lcx_test_wait_state(ctx, LCX_CTX_RUNNING, 2000));
 	CU_ASSERT(lcx_mgr_ctx_destroy(ctx->id) == 0);
 }
 
@@ -211,7 +198,7 @@ test_adaptive_parks_and_wakes(void)
 	CU_ASSERT_FATAL(ctx != NULL);
 	CU_ASSERT(lcx_mgr_ctx_start(ctx->id) == 0);
 	/* no work: it parks */
-	CU_ASSERT(wait_state(ctx, LCX_CTX_BLOCKED, 3000));
+	CU_ASSERT(lcx_test_wait_state(ctx, LCX_CTX_BLOCKED, 3000));
 	CU_ASSERT(ctx->stats.parks >= 1);
 	/* work wakes it: the task runs (while still BLOCKED, from the nap's
 	 * poll), then the loop is back to RUNNING */
