@@ -92,7 +92,7 @@ struct flow {
 
 struct synth_rxq {
 	struct rte_mempool *pool;
-	const uint32_t *flows;   /* ids this queue generates */
+	uint32_t first;          /* its flows: sp->flows[first .. first+nb_flows) */
 	uint32_t nb_flows;
 	uint32_t cursor;
 	uint32_t imix_pos;
@@ -122,8 +122,15 @@ struct synth_txq {
 struct synth_priv {
 	struct synth_rxq rxq[SYNTH_MAX_QUEUES];
 	struct synth_txq txq[SYNTH_MAX_QUEUES];
+	/* Flow state is stored grouped by RX queue (slot[] maps a flow id to
+	 * its place), so each context walks a block of its own.  Stored by
+	 * flow id, the flows of the contexts interleaved and the hardware
+	 * prefetchers, streaming ahead through one context's flows, kept
+	 * pulling in lines the other context was writing: two contexts on two
+	 * cores forwarded 11.8 Mpps where one forwarded 21 (and where two
+	 * contexts owning a port each forwarded 32). */
 	struct flow *flows;
-	uint32_t *flow_ids;      /* grouped by RX queue */
+	uint32_t *slot;          /* flow id -> index in flows */
 	struct synth_opts opts;
 	uint16_t nb_rxq;         /* 0 until configured */
 	uint8_t pattern[SYNTH_MAX_LEN];
@@ -514,7 +521,7 @@ synth_rx_burst(struct lcx_port *port, uint16_t q, struct rte_mbuf **pkts,
 	rq->nombuf += want - n;
 	tsc = o->ts ? rte_rdtsc() : 0;
 	for (i = 0; i < n; i++) {
-		f = &sp->flows[rq->flows[rq->cursor]];
+		f = &sp->flows[rq->first + rq->cursor];
 		if (++rq->cursor == rq->nb_flows)
 			rq->cursor = 0;
 		frame_make(pkts[i], f, sp, next_len(rq, o), tsc, port->id);
@@ -614,7 +621,7 @@ synth_tx_burst(struct lcx_port *port, uint16_t q, struct rte_mbuf **pkts,
 			continue;
 		}
 		tq->received++;
-		seq_check(&sp->flows[sh->flow], sh->seq, tq);
+		seq_check(&sp->flows[sp->slot[sh->flow]], sh->seq, tq);
 		if (sh->tsc != 0 && now >= sh->tsc) {
 			lat = now - sh->tsc;
 			if (lat < tq->lat_min || tq->lat_n == 0)
@@ -640,7 +647,7 @@ state_reset(struct synth_priv *sp)
 	uint16_t q;
 
 	for (i = 0; i < o->flows; i++)
-		flow_build(&sp->flows[i], o, i);
+		flow_build(&sp->flows[sp->slot[i]], o, i);
 	for (q = 0; q < SYNTH_MAX_QUEUES; q++) {
 		struct synth_rxq *rq = &sp->rxq[q];
 
@@ -671,14 +678,16 @@ synth_open(struct lcx_port *port, const char *args)
 		goto free_priv;
 	sp->flows = rte_zmalloc("lcx_synth_flows",
 		sizeof(*sp->flows) * sp->opts.flows, RTE_CACHE_LINE_SIZE);
-	sp->flow_ids = rte_zmalloc("lcx_synth_flow_ids",
-		sizeof(*sp->flow_ids) * sp->opts.flows, 0);
-	if (sp->flows == NULL || sp->flow_ids == NULL) {
+	sp->slot = rte_zmalloc("lcx_synth_flow_slots",
+		sizeof(*sp->slot) * sp->opts.flows, 0);
+	if (sp->flows == NULL || sp->slot == NULL) {
 		LCX_LOG(ERR, "port %s: no memory for %u flows", port->name,
 			sp->opts.flows);
 		rc = -ENOMEM;
 		goto free_flows;
 	}
+	for (i = 0; i < sp->opts.flows; i++)
+		sp->slot[i] = i;	/* until configure groups them */
 	rng = mix64(sp->opts.seed) | 1;
 	for (i = 0; i < SYNTH_MAX_LEN; i++)
 		sp->pattern[i] = rng_next(&rng) >> 56;
@@ -695,7 +704,7 @@ synth_open(struct lcx_port *port, const char *args)
 	return 0;
 
 free_flows:
-	rte_free(sp->flow_ids);
+	rte_free(sp->slot);
 	rte_free(sp->flows);
 free_priv:
 	rte_free(sp);
@@ -727,13 +736,12 @@ synth_configure(struct lcx_port *port, const struct lcx_port_conf *conf)
 		off[q] = i;
 	for (q = 0; q < SYNTH_MAX_QUEUES; q++) {
 		sp->rxq[q].pool = q < conf->nb_rxq ? conf->rxq_pool[q] : NULL;
-		sp->rxq[q].flows = q < conf->nb_rxq ? sp->flow_ids + off[q] :
-			NULL;
+		sp->rxq[q].first = q < conf->nb_rxq ? off[q] : 0;
 		sp->rxq[q].nb_flows = q < conf->nb_rxq ? cnt[q] : 0;
 	}
 	for (i = 0; i < o->flows; i++) {
 		q = flow_rxq(o, i, conf->nb_rxq);
-		sp->flow_ids[off[q]++] = i;
+		sp->slot[i] = off[q]++;
 	}
 	sp->nb_rxq = conf->nb_rxq;
 	state_reset(sp);
@@ -797,7 +805,7 @@ synth_close(struct lcx_port *port)
 {
 	struct synth_priv *sp = port->priv;
 
-	rte_free(sp->flow_ids);
+	rte_free(sp->slot);
 	rte_free(sp->flows);
 	rte_free(sp);
 	port->priv = NULL;
