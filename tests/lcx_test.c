@@ -17,6 +17,12 @@
 
 static int eal_up;
 
+static void
+remove_runtime_dir(void)
+{
+	lcx_runtime_dir_remove(NULL);
+}
+
 int
 lcx_test_eal_init(const char *lcores, ...)
 {
@@ -53,6 +59,8 @@ lcx_test_eal_init(const char *lcores, ...)
 		return -1;
 	}
 	eal_up = 1;
+	/* The file prefix is this process's alone: leave no run directory */
+	atexit(remove_runtime_dir);
 	return 0;
 }
 

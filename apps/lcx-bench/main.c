@@ -393,6 +393,12 @@ print_json(const struct bench_opts *o, int mode, const struct bench_fig *figs,
 	printf("}\n");
 }
 
+static void
+remove_runtime_dir(void)
+{
+	lcx_runtime_dir_remove(NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -442,6 +448,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	hz = (double)rte_get_tsc_hz();
+	/* A prefix we made up: leave no run directory behind. */
+	if (eal_argv == def_eal)
+		atexit(remove_runtime_dir);
 
 	if ((mode & MODE_RUNQ) && bench_runq(&o, figs) != 0)
 		rc = 1;

@@ -19,7 +19,6 @@
  * free it.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -198,28 +197,6 @@ eal_args_build(struct eal_argv *a, char *prog, char **user, int nb_user,
 		eal_push(a, a->prefix);
 		a->own_prefix = 1;
 	}
-}
-
-/* The run directory of a prefix we made up is of no use to anyone after
- * us; without this every run would leave one behind. */
-static void
-runtime_dir_remove(const char *dir)
-{
-	char path[PATH_MAX + 256];
-	struct dirent *e;
-	DIR *d;
-
-	d = opendir(dir);
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
 }
 
 /* ---- Set-up --------------------------------------------------------------- */
@@ -626,7 +603,7 @@ main(int argc, char **argv)
 	}
 	rte_eal_cleanup();
 	if (eal.own_prefix)
-		runtime_dir_remove(runtime_dir);
+		lcx_runtime_dir_remove(runtime_dir);
 	free(app_argv);
 	return status;
 }

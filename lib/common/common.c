@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
 
 #include "lcx_common.h"
 
@@ -22,4 +29,30 @@ lcx_strerror(int err)
 	if (err >= LCX_ERR_BASE && err < LCX_ERR_MAX)
 		return lcx_errstr[err - LCX_ERR_BASE];
 	return strerror(err);
+}
+
+int
+lcx_runtime_dir_remove(const char *dir)
+{
+	char path[PATH_MAX + 256];
+	struct dirent *e;
+	int rc = 0;
+	DIR *d;
+
+	if (dir == NULL)
+		dir = rte_eal_get_runtime_dir();
+	d = opendir(dir);
+	if (d == NULL)
+		return -ENOENT;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (unlink(path) != 0 && rc == 0)
+			rc = -errno;
+	}
+	closedir(d);
+	if (rmdir(dir) != 0 && rc == 0)
+		rc = -errno;
+	return rc;
 }

@@ -70,6 +70,20 @@ RTE_DECLARE_PER_LCORE(int, _lcx_errno);
  */
 const char *lcx_strerror(int err);
 
+/**
+ * Remove an EAL runtime directory (/var/run/dpdk/<file-prefix>) and the
+ * files in it.  EAL leaves it behind at exit, about 3 MB of RAM-backed
+ * files with --no-huge; a process that made up a private --file-prefix
+ * should remove it as it leaves (mappings of unlinked files stay valid).
+ *
+ * @param dir
+ *   The directory, or NULL for this process's (rte_eal_get_runtime_dir()).
+ * @return
+ *   0; -ENOENT (no such directory); -errno of the first failing unlink
+ *   or rmdir (the rest is still attempted).
+ */
+int lcx_runtime_dir_remove(const char *dir);
+
 /** rte_log type of lcx, registered at start-up as "lcx". */
 extern int lcx_logtype;
 

@@ -51,6 +51,9 @@ e2e_cleanup() {
 		done
 	fi
 	[ -n "${TMP:-}" ] && rm -rf "$TMP"
+	# lcx-fwd keeps the EAL run directory of a prefix it was given: ours
+	# are private to this run (about 3 MB each in /var/run).
+	rm -rf /var/run/dpdk/lcxe2e"$E2E_SFX"[a-z]*
 	exit "$rc"
 }
 

@@ -31,6 +31,12 @@
 static int eal_ready;
 
 static void
+remove_runtime_dir(void)
+{
+	lcx_runtime_dir_remove(NULL);	/* our private file prefix */
+}
+
+static void
 eal_once(void)
 {
 	char prefix[64];
@@ -45,6 +51,7 @@ eal_once(void)
 		exit(1);
 	}
 	eal_ready = 1;
+	atexit(remove_runtime_dir);
 }
 
 /* Returns 0 when every parser kept its contract for this input. */
