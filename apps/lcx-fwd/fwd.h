@@ -127,6 +127,25 @@ struct fwd_run {
 	uint64_t watchdog_errors;
 };
 
+/* opts.c: setters shared by the command line and the config file.  Each
+ * validates and, on a bad value, dies (exit 2) naming @src: "--option" or
+ * "file:line". */
+void fwd_set_port(struct fwd_opts *o, const char *v, const char *src);
+void fwd_set_plugin(struct fwd_opts *o, const char *v, const char *src);
+void fwd_set_str(char **dst, char *dst_src, const char *v, const char *src);
+void fwd_set_policy(struct fwd_opts *o, const char *v, const char *src);
+void fwd_set_idle(struct fwd_opts *o, const char *v, const char *src);
+void fwd_set_rxq(struct fwd_opts *o, const char *v, const char *src);
+void fwd_set_duration(struct fwd_opts *o, const char *v, const char *src);
+void fwd_set_interval(struct fwd_opts *o, const char *v, const char *src);
+void fwd_set_bool(int *dst, const char *v, const char *src);
+/* "LCORE" (up to '=' or the end) and its pipeline spec. */
+void fwd_set_pipeline_on(struct fwd_opts *o, const char *lc, const char *spec,
+		const char *src);
+
+/* config.c: read an INI file into @o (dies on error, naming file:line). */
+void fwd_config_load(struct fwd_opts *o, const char *file);
+
 /* opts.c */
 /* The spec the context on @lcore runs: its --pipeline-on, or --pipeline. */
 const char *fwd_pipeline_for(const struct fwd_opts *o, unsigned int lcore,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Command line and config file.  The file is read first and the flags
+ * Command line, and the setters both sources use (the config file is read
+ * by config.c).  The file is read first and the flags
  * applied over it, so a flag always wins; a list given on the command line
  * (--port, --plugin) replaces the file's list rather than adding to it.
  * Everything that can be checked without the EAL is checked here, so a
@@ -15,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_cfgfile.h>
 #include <rte_version.h>
 
 #include "fwd.h"
@@ -24,9 +24,6 @@
 #define LCX_FWD_VERSION "unknown"
 #endif
 
-#define CFG_COMMENT '#'
-#define CFG_MAX_LINES 4096
-#define CFG_MAX_ENTRIES 256
 
 void
 fwd_die(int status, const char *fmt, ...)
@@ -146,8 +143,8 @@ fwd_spec_is_pci(const char *spec)
 /* Each setter validates; on a bad value it dies naming @p src, which is
  * "--option" or "file:line". */
 
-static void
-set_port(struct fwd_opts *o, const char *v, const char *src)
+void
+fwd_set_port(struct fwd_opts *o, const char *v, const char *src)
 {
 	if (*v == '\0')
 		fwd_die(FWD_EXIT_USAGE, "%s: empty port spec", src);
@@ -159,8 +156,8 @@ set_port(struct fwd_opts *o, const char *v, const char *src)
 	o->nb_ports++;
 }
 
-static void
-set_plugin(struct fwd_opts *o, const char *v, const char *src)
+void
+fwd_set_plugin(struct fwd_opts *o, const char *v, const char *src)
 {
 	if (o->nb_plugins == FWD_MAX_PLUGINS)
 		fwd_die(FWD_EXIT_USAGE, "%s '%s': more than %d plugins", src, v,
@@ -170,19 +167,17 @@ set_plugin(struct fwd_opts *o, const char *v, const char *src)
 	o->nb_plugins++;
 }
 
-static void
-set_str(char **dst, char *dst_src, const char *v, const char *src)
+void
+fwd_set_str(char **dst, char *dst_src, const char *v, const char *src)
 {
 	free(*dst);
 	*dst = xstrdup(v);
 	snprintf(dst_src, FWD_SRC_LEN, "%s", src);
 }
 
-static void set_pipeline_on(struct fwd_opts *o, const char *lc,
-		const char *spec, const char *src);
 
-static void
-set_policy(struct fwd_opts *o, const char *v, const char *src)
+void
+fwd_set_policy(struct fwd_opts *o, const char *v, const char *src)
 {
 	if (strcmp(v, "rr") == 0)
 		o->policy = LCX_PLACE_RR;
@@ -196,8 +191,8 @@ set_policy(struct fwd_opts *o, const char *v, const char *src)
 	o->policy_set = 1;
 }
 
-static void
-set_idle(struct fwd_opts *o, const char *v, const char *src)
+void
+fwd_set_idle(struct fwd_opts *o, const char *v, const char *src)
 {
 	if (strcmp(v, "busy") == 0)
 		o->idle = LCX_IDLE_BUSY;
@@ -210,8 +205,8 @@ set_idle(struct fwd_opts *o, const char *v, const char *src)
 				"busy, pause or adaptive", src, v);
 }
 
-static void
-set_rxq(struct fwd_opts *o, const char *v, const char *src)
+void
+fwd_set_rxq(struct fwd_opts *o, const char *v, const char *src)
 {
 	uint32_t x;
 
@@ -221,8 +216,8 @@ set_rxq(struct fwd_opts *o, const char *v, const char *src)
 	o->rxq = (uint16_t)x;
 }
 
-static void
-set_duration(struct fwd_opts *o, const char *v, const char *src)
+void
+fwd_set_duration(struct fwd_opts *o, const char *v, const char *src)
 {
 	if (parse_u32(v, 0, 100000000, &o->duration) != 0)
 		fwd_die(FWD_EXIT_USAGE, "%s: '%s' is not a number of seconds",
@@ -230,16 +225,16 @@ set_duration(struct fwd_opts *o, const char *v, const char *src)
 	o->duration_set = 1;
 }
 
-static void
-set_interval(struct fwd_opts *o, const char *v, const char *src)
+void
+fwd_set_interval(struct fwd_opts *o, const char *v, const char *src)
 {
 	if (parse_u32(v, 0, 3600, &o->stats_interval) != 0)
 		fwd_die(FWD_EXIT_USAGE, "%s: '%s' is not a number of seconds "
 				"in 0-3600", src, v);
 }
 
-static void
-set_bool(int *dst, const char *v, const char *src)
+void
+fwd_set_bool(int *dst, const char *v, const char *src)
 {
 	if (strcmp(v, "1") == 0 || strcmp(v, "yes") == 0 ||
 			strcmp(v, "true") == 0 || strcmp(v, "on") == 0)
@@ -251,278 +246,12 @@ set_bool(int *dst, const char *v, const char *src)
 		fwd_die(FWD_EXIT_USAGE, "%s: '%s' is not yes or no", src, v);
 }
 
-/* ---- Config file ---------------------------------------------------------- */
-
-/* rte_cfgfile parses the file but keeps no line numbers, so a first pass
- * over the text records where each entry is (and rejects what rte_cfgfile
- * would refuse, with the line); the values come from rte_cfgfile. */
-struct cfg_line {
-	char section[CFG_NAME_LEN];
-	char key[CFG_NAME_LEN];
-	unsigned int line;
-};
-
-struct cfg_index {
-	const char *file;
-	struct cfg_line ent[CFG_MAX_ENTRIES];
-	unsigned int nb;
-};
-
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
-static void
-cfg_scan(struct cfg_index *ix)
-{
-	char buf[1024], section[CFG_NAME_LEN] = "", *s, *eq, *c;
-	unsigned int line = 0, i;
-	FILE *f;
-
-	f = fopen(ix->file, "r");
-	if (f == NULL)
-		fwd_die(FWD_EXIT_USAGE, "--config %s: %s", ix->file,
-				strerror(errno));
-	while (fgets(buf, sizeof(buf), f) != NULL) {
-		line++;
-		if (strchr(buf, '\n') == NULL && !feof(f))
-			fwd_die(FWD_EXIT_USAGE, "%s:%u: line longer than %zu "
-					"characters", ix->file, line,
-					sizeof(buf) - 2);
-		c = strchr(buf, CFG_COMMENT);
-		if (c != NULL)
-			*c = '\0';
-		s = trim(buf);
-		if (*s == '\0')
-			continue;
-		if (*s == '[') {
-			if (s[strlen(s) - 1] != ']')
-				fwd_die(FWD_EXIT_USAGE, "%s:%u: no ']' closing "
-						"the section name", ix->file,
-						line);
-			s[strlen(s) - 1] = '\0';
-			s = trim(s + 1);
-			if (*s == '\0' || strlen(s) >= CFG_NAME_LEN)
-				fwd_die(FWD_EXIT_USAGE, "%s:%u: bad section "
-						"name", ix->file, line);
-			for (i = 0; i < ix->nb; i++)
-				if (strcmp(ix->ent[i].section, s) == 0)
-					fwd_die(FWD_EXIT_USAGE, "%s:%u: section "
-						"[%s] given twice", ix->file,
-						line, s);
-			snprintf(section, sizeof(section), "%s", s);
-			/* A section row with an empty key marks the
-			 * section, so empty sections count as given. */
-			if (ix->nb == CFG_MAX_ENTRIES)
-				fwd_die(FWD_EXIT_USAGE, "%s:%u: more than %d "
-						"entries", ix->file, line,
-						CFG_MAX_ENTRIES);
-			snprintf(ix->ent[ix->nb].section, CFG_NAME_LEN, "%s",
-					section);
-			ix->ent[ix->nb].key[0] = '\0';
-			ix->ent[ix->nb++].line = line;
-			continue;
-		}
-		eq = strchr(s, '=');
-		if (eq == NULL)
-			fwd_die(FWD_EXIT_USAGE, "%s:%u: expected '[section]' "
-					"or 'key = value', got '%s'", ix->file,
-					line, s);
-		if (section[0] == '\0')
-			fwd_die(FWD_EXIT_USAGE, "%s:%u: 'key = value' before "
-					"any [section]", ix->file, line);
-		*eq = '\0';
-		c = trim(s);
-		if (*c == '\0' || strlen(c) >= CFG_NAME_LEN)
-			fwd_die(FWD_EXIT_USAGE, "%s:%u: bad key name",
-					ix->file, line);
-		if (strlen(trim(eq + 1)) >= CFG_VALUE_LEN)
-			fwd_die(FWD_EXIT_USAGE, "%s:%u: value longer than %d "
-					"characters", ix->file, line,
-					CFG_VALUE_LEN - 1);
-		if (ix->nb == CFG_MAX_ENTRIES)
-			fwd_die(FWD_EXIT_USAGE, "%s:%u: more than %d entries",
-					ix->file, line, CFG_MAX_ENTRIES);
-		snprintf(ix->ent[ix->nb].section, CFG_NAME_LEN, "%s", section);
-		snprintf(ix->ent[ix->nb].key, CFG_NAME_LEN, "%s", c);
-		ix->ent[ix->nb++].line = line;
-		if (line > CFG_MAX_LINES)
-			break;
-	}
-	fclose(f);
-}
-
-/* Line of the nth entry named key in section. */
-static unsigned int
-cfg_line_of(const struct cfg_index *ix, const char *section, const char *key,
-		unsigned int nth)
-{
-	unsigned int i;
-
-	for (i = 0; i < ix->nb; i++)
-		if (strcmp(ix->ent[i].section, section) == 0 &&
-				strcmp(ix->ent[i].key, key) == 0 && nth-- == 0)
-			return ix->ent[i].line;
-	return 0;
-}
-
-static unsigned int
-cfg_section_line(const struct cfg_index *ix, const char *section)
-{
-	return cfg_line_of(ix, section, "", 0);
-}
-
-static int
-known_section(const char *s)
-{
-	return strcmp(s, "eal") == 0 || strcmp(s, "ports") == 0 ||
-		strcmp(s, "pipeline") == 0 || strcmp(s, "placement") == 0 ||
-		strcmp(s, "run") == 0;
-}
-
-static void
-cfg_entry(struct fwd_opts *o, const char *section, const char *key,
-		const char *v, const char *src)
-{
-	if (strcmp(section, "eal") == 0) {
-		if (strcmp(key, "args") == 0) {
-			set_str(&o->eal_args, o->eal_args_src, v, src);
-			return;
-		}
-	} else if (strcmp(section, "ports") == 0) {
-		if (strcmp(key, "port") == 0) {
-			set_port(o, v, src);
-			return;
-		}
-		if (strcmp(key, "rxq") == 0) {
-			set_rxq(o, v, src);
-			return;
-		}
-	} else if (strcmp(section, "pipeline") == 0) {
-		if (strcmp(key, "spec") == 0) {
-			if (*v == '\0')
-				fwd_die(FWD_EXIT_USAGE, "%s: empty pipeline "
-						"spec", src);
-			set_str(&o->pipeline, o->pipeline_src, v, src);
-			return;
-		}
-		if (strcmp(key, "plugin") == 0) {
-			set_plugin(o, v, src);
-			return;
-		}
-		if (strcmp(key, "plugin-dir") == 0) {
-			set_str(&o->plugin_dir, o->plugin_dir_src, v, src);
-			return;
-		}
-		if (strncmp(key, "lcore", 5) == 0) {
-			set_pipeline_on(o, key + 5, v, src);
-			return;
-		}
-	} else if (strcmp(section, "placement") == 0) {
-		if (strcmp(key, "policy") == 0) {
-			set_policy(o, v, src);
-			return;
-		}
-		if (strcmp(key, "map") == 0) {
-			set_str(&o->map, o->map_src, v, src);
-			return;
-		}
-	} else if (strcmp(section, "run") == 0) {
-		if (strcmp(key, "duration") == 0) {
-			set_duration(o, v, src);
-			return;
-		}
-		if (strcmp(key, "stats-interval") == 0) {
-			set_interval(o, v, src);
-			return;
-		}
-		if (strcmp(key, "json") == 0) {
-			set_bool(&o->json, v, src);
-			return;
-		}
-		if (strcmp(key, "idle") == 0) {
-			set_idle(o, v, src);
-			return;
-		}
-	}
-	fwd_die(FWD_EXIT_USAGE, "%s: unknown key '%s' in [%s]", src, key,
-			section);
-}
-
-static void
-cfg_load(struct fwd_opts *o, const char *file)
-{
-	static struct cfg_index ix;
-	const struct rte_cfgfile_parameters params = {
-		.comment_character = CFG_COMMENT,
-	};
-	struct rte_cfgfile_entry *ent;
-	struct rte_cfgfile *cfg;
-	char src[FWD_SRC_LEN], **names;
-	int nsec, nent, i, j, k, nth;
-
-	ix.file = file;
-	ix.nb = 0;
-	cfg_scan(&ix);
-	cfg = rte_cfgfile_load_with_params(file, 0, &params);
-	if (cfg == NULL)
-		fwd_die(FWD_EXIT_USAGE, "%s: rte_cfgfile cannot parse it",
-				file);
-	nsec = rte_cfgfile_num_sections(cfg, NULL, 0);
-	names = calloc(nsec > 0 ? nsec : 1, sizeof(*names));
-	if (names == NULL)
-		fwd_die(FWD_EXIT_RUNTIME, "out of memory");
-	for (i = 0; i < nsec; i++) {
-		names[i] = malloc(CFG_NAME_LEN);
-		if (names[i] == NULL)
-			fwd_die(FWD_EXIT_RUNTIME, "out of memory");
-	}
-	rte_cfgfile_sections(cfg, names, nsec);
-	for (i = 0; i < nsec; i++) {
-		nent = rte_cfgfile_section_num_entries(cfg, names[i]);
-		snprintf(src, sizeof(src), "%s:%u", file,
-				cfg_section_line(&ix, names[i]));
-		if (!known_section(names[i]))
-			fwd_die(FWD_EXIT_USAGE, "%s: unknown section [%s] "
-					"(known: eal, ports, pipeline, "
-					"placement, run)", src, names[i]);
-		if (nent <= 0)
-			continue;
-		ent = calloc(nent, sizeof(*ent));
-		if (ent == NULL)
-			fwd_die(FWD_EXIT_RUNTIME, "out of memory");
-		rte_cfgfile_section_entries(cfg, names[i], ent, nent);
-		for (j = 0; j < nent; j++) {
-			for (nth = 0, k = 0; k < j; k++)
-				nth += strcmp(ent[k].name, ent[j].name) == 0;
-			snprintf(src, sizeof(src), "%s:%u", file,
-					cfg_line_of(&ix, names[i], ent[j].name,
-						nth));
-			cfg_entry(o, names[i], ent[j].name, ent[j].value, src);
-		}
-		free(ent);
-	}
-	for (i = 0; i < nsec; i++)
-		free(names[i]);
-	free(names);
-	rte_cfgfile_close(cfg);
-}
-
 /* ---- Command line --------------------------------------------------------- */
 
 /* One per-lcore pipeline: lcore text and spec (--pipeline-on N=SPEC, or
  * "lcoreN = SPEC" in [pipeline]).  A later one for the same lcore wins. */
-static void
-set_pipeline_on(struct fwd_opts *o, const char *lc, const char *spec,
+void
+fwd_set_pipeline_on(struct fwd_opts *o, const char *lc, const char *spec,
 		const char *src)
 {
 	unsigned long v;
@@ -544,7 +273,7 @@ set_pipeline_on(struct fwd_opts *o, const char *lc, const char *spec,
 	if (i == o->nb_on)
 		o->nb_on++;
 	o->on[i].lcore = (unsigned int)v;
-	set_str(&o->on[i].spec, o->on[i].src, spec, src);
+	fwd_set_str(&o->on[i].spec, o->on[i].src, spec, src);
 }
 
 const char *
@@ -660,13 +389,13 @@ apply_cmdline(int argc, char **argv, struct fwd_opts *o)
 			/* The command line's list replaces the file's. */
 			if (!ports++)
 				o->nb_ports = 0;
-			set_port(o, optarg, src);
+			fwd_set_port(o, optarg, src);
 			break;
 		case OPT_PIPELINE:
 			if (*optarg == '\0')
 				fwd_die(FWD_EXIT_USAGE, "--pipeline: empty "
 						"spec");
-			set_str(&o->pipeline, o->pipeline_src, optarg, src);
+			fwd_set_str(&o->pipeline, o->pipeline_src, optarg, src);
 			break;
 		case OPT_PIPELINE_ON: {
 			const char *eq = strchr(optarg, '=');
@@ -674,37 +403,37 @@ apply_cmdline(int argc, char **argv, struct fwd_opts *o)
 			if (eq == NULL)
 				fwd_die(FWD_EXIT_USAGE, "--pipeline-on: '%s' is "
 						"not LCORE=SPEC", optarg);
-			set_pipeline_on(o, optarg, eq + 1, src);
+			fwd_set_pipeline_on(o, optarg, eq + 1, src);
 			break;
 		}
 		case OPT_PLUGIN:
 			if (!plugins++)
 				o->nb_plugins = 0;
-			set_plugin(o, optarg, src);
+			fwd_set_plugin(o, optarg, src);
 			break;
 		case OPT_PLUGIN_DIR:
-			set_str(&o->plugin_dir, o->plugin_dir_src, optarg, src);
+			fwd_set_str(&o->plugin_dir, o->plugin_dir_src, optarg, src);
 			break;
 		case OPT_PLACEMENT:
-			set_policy(o, optarg, src);
+			fwd_set_policy(o, optarg, src);
 			break;
 		case OPT_MAP:
-			set_str(&o->map, o->map_src, optarg, src);
+			fwd_set_str(&o->map, o->map_src, optarg, src);
 			break;
 		case OPT_RXQ:
-			set_rxq(o, optarg, src);
+			fwd_set_rxq(o, optarg, src);
 			break;
 		case OPT_DURATION:
-			set_duration(o, optarg, src);
+			fwd_set_duration(o, optarg, src);
 			break;
 		case OPT_STATS_INTERVAL:
-			set_interval(o, optarg, src);
+			fwd_set_interval(o, optarg, src);
 			break;
 		case OPT_JSON:
 			o->json = 1;
 			break;
 		case OPT_IDLE:
-			set_idle(o, optarg, src);
+			fwd_set_idle(o, optarg, src);
 			break;
 		default:
 			break;
@@ -746,18 +475,18 @@ fwd_opts_parse(int argc, char **argv, struct fwd_opts *o)
 
 	scan_cmdline(argc, argv, o);
 	if (o->config != NULL)
-		cfg_load(o, o->config);
+		fwd_config_load(o, o->config);
 	apply_cmdline(argc, argv, o);
 
 	if (o->nb_ports == 0) {
 		for (i = 0; i < FWD_DEF_NB_PORTS; i++)
-			set_port(o, FWD_DEF_PORT, "default");
+			fwd_set_port(o, FWD_DEF_PORT, "default");
 		o->ports_default = 1;
 		if (!o->duration_set)
 			o->duration = FWD_DEF_DURATION;
 	}
 	if (o->pipeline == NULL)
-		set_str(&o->pipeline, o->pipeline_src, FWD_DEF_PIPELINE,
+		fwd_set_str(&o->pipeline, o->pipeline_src, FWD_DEF_PIPELINE,
 				"default pipeline");
 
 	/* Plugins first: the spec may name their handlers. */
