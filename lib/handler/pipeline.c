@@ -324,9 +324,10 @@ pipeline_rx(struct lcx_ctx *ctx, const struct lcx_ctx_rxq *rxq,
 	const struct lcx_port *port = rxq->port;
 	uint16_t i, chunk, k;
 
-	/* Handlers see the lcx port index in mbuf->port; ethdev ports whose
-	 * DPDK id is the lcx index (the usual case) need no store. */
-	if (port->eth_id != port->id)
+	/* Handlers see the lcx port index in mbuf->port.  lcx drivers set it
+	 * on RX (see lcx_port_rx_fn); a DPDK PMD sets its own port id, which
+	 * needs rewriting only when it differs from the lcx index. */
+	if (port->eth_id != LCX_PORT_NO_ETHDEV && port->eth_id != port->id)
 		for (i = 0; i < n; i++)
 			pkts[i]->port = port->id;
 	while (n != 0) {

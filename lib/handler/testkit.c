@@ -551,6 +551,11 @@ lcx_tk_rx(struct lcx_tk *tk, unsigned int c, uint16_t in_port,
 		.out_port = in_port ^ 1,
 	};
 
+	uint16_t i;
+
+	/* As a port driver does on RX (lcx_port_rx_fn): the lcx index. */
+	for (i = 0; i < n; i++)
+		pkts[i]->port = rxq.port->id;
 	ctx->stats.rx_packets += n;
 	if (ctx->burst_fn != NULL)
 		ctx->burst_fn(ctx, &rxq, pkts, n);

@@ -35,7 +35,8 @@ extern "C" {
 
 struct lcx_port;
 
-/** Receive up to n packets from RX queue q. */
+/** Receive up to n packets from RX queue q; the driver sets each mbuf's
+ * port field to port->id (the lcx index handlers rely on). */
 typedef uint16_t (*lcx_port_rx_fn)(struct lcx_port *port, uint16_t q,
 		struct rte_mbuf **pkts, uint16_t n);
 /** Transmit up to n packets on TX queue q; the rest stay the caller's. */
