@@ -160,14 +160,18 @@ bench_fwd(const struct bench_opts *o, struct bench_fwd *r)
 	if (p1 == NULL)
 		goto close_p0;
 
-	/* Set before the loop starts: the context owns these from then on. */
-	ctx->rxq[0] = (struct lcx_ctx_rxq){ p0, 0, p1->id };
-	ctx->rxq[1] = (struct lcx_ctx_rxq){ p1, 0, p0->id };
-	ctx->nb_rxq = 2;
-	ctx->txq[p0->id].port = p0;
-	ctx->txq[p0->id].queue = 0;
-	ctx->txq[p1->id].port = p1;
-	ctx->txq[p1->id].queue = 0;
+	/* Before the loop starts: the context owns these from then on. */
+	rc = lcx_ctx_rxq_add(ctx, p0, 0, p1->id);
+	if (rc == 0)
+		rc = lcx_ctx_rxq_add(ctx, p1, 0, p0->id);
+	if (rc == 0)
+		rc = lcx_ctx_txq_set(ctx, p0, 0);
+	if (rc == 0)
+		rc = lcx_ctx_txq_set(ctx, p1, 0);
+	if (rc != 0) {
+		fprintf(stderr, "lcx-bench: queues: %s\n", lcx_strerror(rc));
+		goto close_p1;
+	}
 
 	rc = lcx_mgr_ctx_start(ctx->id);
 	if (rc != 0) {

@@ -4,10 +4,10 @@
  * is one 64-bit load of a value its owner writes (lcx_ctx_stats_get(),
  * lcx_pipeline_stats_get(), lcx_port_stats_get()).
  *
- * Bytes: the loop counts packets, not bytes, per context, so a context's
- * Gbit/s is its packet rate times the mean frame size the ports received
- * in the same interval (frame bytes without FCS, preamble or gap), unless
- * the context counts rx_bytes itself.
+ * Bytes: contexts count packets, not bytes (as testpmd's streams: summing
+ * lengths is work on every packet), so a context's Gbit/s is its packet
+ * rate times the mean frame size the ports received in the same interval
+ * (frame bytes without FCS, preamble or gap); exact bytes are the ports'.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -92,13 +92,7 @@ fwd_table_print(const struct fwd_run *r, const struct fwd_snap *prev,
 		uint64_t work = rx + b->handoff_in - a->handoff_in;
 		uint64_t busy = b->busy_cycles - a->busy_cycles;
 		uint64_t idle = b->idle_cycles - a->idle_cycles;
-		uint64_t bytes = b->rx_bytes - a->rx_bytes;
-		double gbps;
-
-		if (bytes != 0)
-			gbps = (double)bytes * 8 / dt / 1e9;
-		else
-			gbps = (double)rx * ratio(by, pk) * 8 / dt / 1e9;
+		double gbps = (double)rx * ratio(by, pk) * 8 / dt / 1e9;
 		for (s = 0; s < r->ctx_stages[i]; s++)
 			if (lcx_pipeline_stats_get(r->ctx[i], s, &stage[s]))
 				memset(&stage[s], 0, sizeof(stage[s]));

@@ -11,14 +11,20 @@
 
 #include "lcx_common.h"
 
-RTE_DEFINE_PER_LCORE(int, _lcx_errno);
+__thread int __lcx_errno;
 RTE_LOG_REGISTER(lcx_logtype, lcx, INFO);
 
+/* Each says what failed, so a log line needs no lookup. */
 static const char *const lcx_errstr[LCX_ERR_MAX - LCX_ERR_BASE] = {
-	[LCX_EALLOC - LCX_ERR_BASE] = "allocation failed",
-	[LCX_EINIT - LCX_ERR_BASE] = "initialization failed",
-	[LCX_ERESINIT - LCX_ERR_BASE] = "resource initialization failed",
-	[LCX_EENV - LCX_ERR_BASE] = "environment setup failed",
+	[LCX_EALLOC - LCX_ERR_BASE] = "allocation failed: no free lcore, "
+		"no free slot or no memory for the context",
+	[LCX_EINIT - LCX_ERR_BASE] = "initialization failed: the "
+		"context's run queue or timer heap could not be made",
+	[LCX_ERESINIT - LCX_ERR_BASE] = "resource initialization failed: "
+		"an mbuf pool, port queue or ring could not be set up",
+	[LCX_EENV - LCX_ERR_BASE] = "environment setup failed: EAL not "
+		"initialised, manager not started, or its control thread "
+		"could not start",
 	[LCX_ENOCTX - LCX_ERR_BASE] = "context not found",
 };
 

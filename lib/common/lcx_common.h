@@ -47,18 +47,26 @@ extern "C" {
 /** lcx's own error codes; returned negated by control functions. */
 enum lcx_error {
 	LCX_ERR_BASE = 2000,
-	/** allocation failed (no free lcore, no memory for the context) */
+	/** allocation failed: no free lcore (on the asked socket), no free
+	 *  slot in the manager's table, or no memory for the context */
 	LCX_EALLOC = LCX_ERR_BASE,
-	LCX_EINIT,                 /**< initialization failed (context could not be set up) */
-	LCX_ERESINIT,              /**< resource initialization failed (pool, ring, port queue) */
-	LCX_EENV,                  /**< environment setup failed (EAL, topology, control thread) */
-	LCX_ENOCTX,                /**< context not found */
+	/** initialization failed: the context's own parts, its run queue or
+	 *  its timer heap, could not be made */
+	LCX_EINIT,
+	/** resource initialization failed: what the context is given could
+	 *  not be set up: its mbuf pool, a port queue, a handoff ring */
+	LCX_ERESINIT,
+	/** environment setup failed: EAL not initialised, the manager not
+	 *  started, or its watchdog control thread could not start */
+	LCX_EENV,
+	LCX_ENOCTX,                /**< context not found (no such id or name) */
 	LCX_ERR_MAX,
 };
 
-RTE_DECLARE_PER_LCORE(int, _lcx_errno);
+/** @internal Storage of lcx_errno, one per thread. */
+extern __thread int __lcx_errno;
 /** Error of the last failed constructor on this thread (positive value). */
-#define lcx_errno RTE_PER_LCORE(_lcx_errno)
+#define lcx_errno __lcx_errno
 
 /**
  * Describe an error code.

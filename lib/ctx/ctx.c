@@ -7,9 +7,13 @@
 #include <rte_mbuf.h>
 #include <rte_string_fns.h>
 
-#include "lcx_ctx.h"
+#include "lcx_ctx_worker.h"
 
-RTE_DEFINE_PER_LCORE(struct lcx_ctx *, _lcx_ctx_self);
+__thread struct lcx_ctx *__lcx_ctx_self;
+
+/* Context ids: one sequence for the process, never reused, so pool names
+ * made from them stay unique. */
+static uint32_t next_id;
 
 static const char *const state_names[LCX_CTX_STATE_MAX] = {
 	[LCX_CTX_READY] = "READY",
@@ -166,26 +170,39 @@ __lcx_ctx_tx_admit(struct lcx_ctx *ctx, uint16_t n)
 }
 
 struct lcx_ctx *
-__lcx_ctx_alloc(const struct lcx_ctx_conf *conf, uint32_t id,
-		unsigned int lcore, int socket)
+lcx_ctx_create(const struct lcx_ctx_conf *conf)
 {
-	const struct lcx_limits *lim = &conf->limits;
+	const struct lcx_limits *lim;
 	char pname[RTE_MEMPOOL_NAMESIZE];
 	struct lcx_ctx *ctx;
+	unsigned int lcore;
+	uint32_t id;
+	int socket;
 
-	if (lim->runq_depth == 0 || lim->tasks_per_iter == 0 ||
-			lim->max_rxq > LCX_MAX_CTX_RXQ || conf->starve_limit == 0 ||
-			conf->max_timers == 0 || conf->idle > LCX_IDLE_ADAPTIVE ||
-			(conf->idle == LCX_IDLE_ADAPTIVE && conf->park_after == 0)) {
+	if (conf == NULL) {
 		lcx_errno = EINVAL;
 		return NULL;
 	}
+	lim = &conf->limits;
+	if (lim->runq_depth == 0 || lim->tasks_per_iter == 0 ||
+			lim->max_rxq > LCX_MAX_CTX_RXQ || conf->starve_limit == 0 ||
+			conf->max_timers == 0 || conf->idle > LCX_IDLE_ADAPTIVE ||
+			(conf->idle == LCX_IDLE_ADAPTIVE && conf->park_after == 0) ||
+			(conf->lcore != LCORE_ID_ANY && conf->lcore >= RTE_MAX_LCORE)) {
+		lcx_errno = EINVAL;
+		return NULL;
+	}
+	lcore = conf->lcore != LCORE_ID_ANY ? conf->lcore : rte_lcore_id();
+	socket = conf->socket;
+	if (socket == SOCKET_ID_ANY && lcore < RTE_MAX_LCORE)
+		socket = (int)rte_lcore_to_socket_id(lcore);
 	ctx = rte_zmalloc_socket("lcx_ctx", sizeof(*ctx), RTE_CACHE_LINE_SIZE,
 			socket);
 	if (ctx == NULL) {
 		lcx_errno = LCX_EALLOC;
 		return NULL;
 	}
+	id = __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
 	ctx->id = id;
 	ctx->lcore = lcore;
 	ctx->socket = socket;
@@ -201,14 +218,21 @@ __lcx_ctx_alloc(const struct lcx_ctx_conf *conf, uint32_t id,
 	else
 		snprintf(ctx->name, sizeof(ctx->name), "ctx%u", id);
 
+	/* initialize: what the context itself is made of */
 	ctx->runq = lcx_runq_create(lim->runq_depth, lcore, socket,
 			conf->starve_limit, conf->runq_flags);
-	if (ctx->runq == NULL)
+	if (ctx->runq == NULL) {
+		LCX_LOG(ERR, "context %s: run queue of %u tasks: %s", ctx->name,
+			lim->runq_depth, lcx_strerror(lcx_errno));
 		goto free_ctx;
-	if (lcx_timers_init(&ctx->timers, conf->max_timers, socket) != 0)
+	}
+	if (lcx_timers_init(&ctx->timers, conf->max_timers, socket) != 0) {
+		LCX_LOG(ERR, "context %s: heap of %u timers: no memory",
+			ctx->name, conf->max_timers);
 		goto free_runq;
+	}
+	/* resources: the mbufs it receives into */
 	if (lim->pool_size != 0) {
-		/* Ids are never reused, so the name is unique for the process. */
 		snprintf(pname, sizeof(pname), "lcx_pool_%u", id);
 		ctx->pool = rte_pktmbuf_pool_create(pname, lim->pool_size,
 				RTE_MIN(256u, lim->pool_size / 4), 0,
@@ -217,27 +241,31 @@ __lcx_ctx_alloc(const struct lcx_ctx_conf *conf, uint32_t id,
 			LCX_LOG(ERR, "context %s: pool of %u mbufs on socket %d: %s",
 				ctx->name, lim->pool_size, socket,
 				rte_strerror(rte_errno));
-			goto free_timers;
+			lcx_timers_fini(&ctx->timers);
+			lcx_runq_free(ctx->runq);
+			rte_free(ctx);
+			lcx_errno = LCX_ERESINIT;
+			return NULL;
 		}
 	}
 	return ctx;
 
-free_timers:
-	lcx_timers_fini(&ctx->timers);
 free_runq:
 	lcx_runq_free(ctx->runq);
 free_ctx:
 	rte_free(ctx);
-	lcx_errno = LCX_ERESINIT;
+	lcx_errno = LCX_EINIT;
 	return NULL;
 }
 
 unsigned int
-__lcx_ctx_free(struct lcx_ctx *ctx)
+lcx_ctx_free(struct lcx_ctx *ctx)
 {
 	unsigned int left;
 	uint16_t p;
 
+	if (ctx == NULL)
+		return 0;
 	for (p = 0; p < LCX_MAX_PORTS; p++) {
 		struct lcx_ctx_txq *txq = &ctx->txq[p];
 
@@ -250,4 +278,49 @@ __lcx_ctx_free(struct lcx_ctx *ctx)
 	rte_mempool_free(ctx->pool);
 	rte_free(ctx);
 	return left;
+}
+
+static int
+ctx_runs(const struct lcx_ctx *ctx)
+{
+	enum lcx_ctx_state s = lcx_ctx_state_get(ctx);
+
+	return s == LCX_CTX_RUNNING || s == LCX_CTX_BLOCKED;
+}
+
+int
+lcx_ctx_rxq_add(struct lcx_ctx *ctx, struct lcx_port *port, uint16_t queue,
+		uint16_t out_port)
+{
+	uint16_t i;
+
+	/* A port not configured yet (nb_rxq 0) is checked when it is. */
+	if (ctx == NULL || port == NULL || out_port >= LCX_MAX_PORTS ||
+			(port->nb_rxq != 0 && queue >= port->nb_rxq))
+		return -EINVAL;
+	if (ctx_runs(ctx))
+		return -EBUSY;
+	for (i = 0; i < ctx->nb_rxq; i++)
+		if (ctx->rxq[i].port == port && ctx->rxq[i].queue == queue)
+			return -EEXIST;
+	if (ctx->nb_rxq >= RTE_MIN(ctx->limits.max_rxq, LCX_MAX_CTX_RXQ))
+		return -ENOSPC;
+	ctx->rxq[ctx->nb_rxq] = (struct lcx_ctx_rxq){
+		.port = port, .queue = queue, .out_port = out_port,
+	};
+	ctx->nb_rxq++;
+	return 0;
+}
+
+int
+lcx_ctx_txq_set(struct lcx_ctx *ctx, struct lcx_port *port, uint16_t queue)
+{
+	if (ctx == NULL || port == NULL || port->id >= LCX_MAX_PORTS ||
+			(port->nb_txq != 0 && queue >= port->nb_txq))
+		return -EINVAL;
+	if (ctx_runs(ctx))
+		return -EBUSY;
+	ctx->txq[port->id].port = port;
+	ctx->txq[port->id].queue = queue;
+	return 0;
 }

@@ -13,7 +13,9 @@
  * exceptions are the state word (the watchdog may move a context to ERROR)
  * and the stop request, both single words written with atomics.
  *
- * Contexts are created and destroyed by the manager (lcx_mgr.h).
+ * Contexts are created and destroyed by the manager (lcx_mgr.h); code that
+ * runs on a context's lcore (handlers, tasks) includes lcx_ctx_worker.h,
+ * the fast path.
  */
 
 #include <stdint.h>
@@ -82,10 +84,8 @@ struct lcx_ctx_stats {
 	uint64_t busy_cycles;    /**< TSC cycles of iterations that did work */
 	uint64_t idle_cycles;    /**< TSC cycles of empty iterations and sleeps */
 	uint64_t rx_packets;
-	uint64_t rx_bytes;
 	uint64_t handoff_in;     /**< packets taken from handoff rings */
 	uint64_t tx_packets;
-	uint64_t tx_bytes;
 	uint64_t dropped;        /**< all drops: sum of drop[] and handler drops */
 	uint64_t drop[LCX_CTX_DROP_MAX];
 	uint64_t tasks_run;
@@ -176,8 +176,6 @@ struct lcx_ctx {
 	int socket;
 	char name[32];
 	struct rte_mempool *pool;    /**< its own mbuf pool, NULL if pool_size 0 */
-	void *pipeline_priv;         /**< handler state of this context */
-	void *mgr_priv;              /**< the manager's bookkeeping */
 	uint64_t trans[LCX_CTX_STATE_MAX][LCX_CTX_STATE_MAX]; /**< transitions made; atomic */
 	uint64_t state_tsc[LCX_CTX_STATE_MAX]; /**< TSC of the last entry into each state */
 	uint64_t refused_trans;      /**< illegal transitions asked for */
@@ -188,20 +186,6 @@ _Static_assert(offsetof(struct lcx_ctx, stats) % RTE_CACHE_LINE_SIZE == 0,
 _Static_assert(offsetof(struct lcx_ctx, heartbeat) % RTE_CACHE_LINE_SIZE == 0,
 	"heartbeat sits alone on its line");
 
-RTE_DECLARE_PER_LCORE(struct lcx_ctx *, _lcx_ctx_self);
-
-/**
- * The context running on this thread.
- *
- * @return
- *   The context whose loop runs on the calling lcore, or NULL.
- */
-static inline struct lcx_ctx *
-lcx_ctx_self(void)
-{
-	return RTE_PER_LCORE(_lcx_ctx_self);
-}
-
 /**
  * Fill a configuration with defaults: any lcore, any socket, adaptive idle
  * (park after 1024 empty iterations, 100 us sleeps), run queue 1024 deep,
@@ -211,6 +195,76 @@ lcx_ctx_self(void)
  *   Filled in.
  */
 void lcx_ctx_conf_init(struct lcx_ctx_conf *conf);
+
+/**
+ * Create a context the caller owns: allocate it on its socket, then
+ * initialize its run queue, timers and mbuf pool.  State READY.  The
+ * manager creates every context it runs this way (lcx_mgr_ctx_create());
+ * called directly, it makes an unmanaged context, for tests and for
+ * embedding the loop in another program's thread (lcx_loop_iterate()).
+ * Ids come from one process-wide sequence and are never reused.
+ *
+ * @param conf
+ *   Configuration; conf->lcore LCORE_ID_ANY means the calling lcore,
+ *   conf->socket SOCKET_ID_ANY the socket of that lcore.
+ * @return
+ *   The context, or NULL with lcx_errno:
+ *   - EINVAL: conf NULL, or its limits or idle settings out of range;
+ *   - LCX_EALLOC: no memory for the context structure;
+ *   - LCX_EINIT: its run queue or timer heap could not be made;
+ *   - LCX_ERESINIT: its mbuf pool could not be made (limits.pool_size
+ *     mbufs on its socket: the message names both).
+ */
+struct lcx_ctx *lcx_ctx_create(const struct lcx_ctx_conf *conf);
+
+/**
+ * Free a context that no lcore runs: free the mbufs in its TX buffers
+ * (counted as FLUSH drops), discard queued tasks, free its timers and its
+ * pool.  A pool with mbufs still out must be taken first (set ctx->pool
+ * to NULL) and freed once they are back.  A context of the manager is
+ * destroyed with lcx_mgr_ctx_destroy() instead.
+ *
+ * @param ctx
+ *   The context; NULL is a no-op.
+ * @return
+ *   Number of queued tasks discarded.
+ */
+unsigned int lcx_ctx_free(struct lcx_ctx *ctx);
+
+/**
+ * Give a context that is not running an RX queue to poll, for contexts
+ * set up by hand (the manager's placement does this for its own).
+ *
+ * @param ctx
+ *   The context; not running.
+ * @param port
+ *   The port.
+ * @param queue
+ *   Its RX queue.
+ * @param out_port
+ *   Default output of the queue's packets (lcx port index).
+ * @return
+ *   0; -EINVAL (NULL, queue or out_port out of range); -EBUSY (the context
+ *   runs); -EEXIST (it polls that queue already); -ENOSPC (limits.max_rxq
+ *   queues already).
+ */
+int lcx_ctx_rxq_add(struct lcx_ctx *ctx, struct lcx_port *port, uint16_t queue,
+		uint16_t out_port);
+
+/**
+ * Give a context that is not running its TX queue on a port.
+ *
+ * @param ctx
+ *   The context; not running.
+ * @param port
+ *   The port; its lcx index selects the TX buffer.
+ * @param queue
+ *   TX queue of the port the context sends on.
+ * @return
+ *   0; -EINVAL (NULL, or queue out of range); -EBUSY (the context runs).
+ */
+int lcx_ctx_txq_set(struct lcx_ctx *ctx, struct lcx_port *port,
+		uint16_t queue);
 
 /**
  * Name of a state.
@@ -329,20 +383,6 @@ lcx_ctx_post(struct lcx_ctx *ctx, lcx_task_fn fn, void *arg, enum lcx_prio prio)
 }
 
 /**
- * Run call->fn on @p to, then call->done on the calling context.
- * call->reply_to is set here.  Only from a context's loop (tasks, handlers,
- * timers); a control thread uses lcx_ctx_call_wait().
- *
- * @param to
- *   Target context.
- * @param call
- *   fn, arg, done and prio filled in; kept by the caller until done runs.
- * @return
- *   0; -ENOBUFS (target full); -EINVAL (not on a context, or call incomplete).
- */
-int lcx_ctx_call(struct lcx_ctx *to, struct lcx_call *call);
-
-/**
  * Run fn(arg) on @p to and wait for the result: for control threads.
  *
  * @param to
@@ -371,158 +411,6 @@ int lcx_ctx_call_wait(struct lcx_ctx *to, lcx_call_fn fn, void *arg,
  *   Filled in.
  */
 void lcx_ctx_stats_get(const struct lcx_ctx *ctx, struct lcx_ctx_stats *st);
-
-/* ---- Fast-path TX, owner only ----------------------------------------- */
-
-/** Count a drop of n packets for reason r and free them. */
-static __rte_always_inline void
-lcx_ctx_drop(struct lcx_ctx *ctx, enum lcx_ctx_drop r, struct rte_mbuf **pkts,
-		uint16_t n)
-{
-	ctx->stats.drop[r] += n;
-	ctx->stats.dropped += n;
-	rte_pktmbuf_free_bulk(pkts, n);
-}
-
-/** @internal Admit up to n packets under the TX rate limit. */
-uint16_t __lcx_ctx_tx_admit(struct lcx_ctx *ctx, uint16_t n);
-
-/** @internal Transmit n packets now on a TX queue; drop what does not fit. */
-static __rte_always_inline void
-__lcx_ctx_tx_now(struct lcx_ctx *ctx, struct lcx_ctx_txq *txq,
-		struct rte_mbuf **pkts, uint16_t n)
-{
-	uint16_t sent;
-
-	if (unlikely(ctx->limits.tx_rate_pps != 0)) {
-		uint16_t ok = __lcx_ctx_tx_admit(ctx, n);
-
-		if (ok < n)
-			lcx_ctx_drop(ctx, LCX_CTX_DROP_TX_RATE, pkts + ok, n - ok);
-		n = ok;
-	}
-	sent = lcx_port_tx_burst(txq->port, txq->queue, pkts, n);
-	ctx->stats.tx_packets += sent;
-	if (unlikely(sent < n))
-		lcx_ctx_drop(ctx, LCX_CTX_DROP_TX_FULL, pkts + sent, n - sent);
-}
-
-/**
- * Flush the TX buffer of one port.
- *
- * @param ctx
- *   The context (caller is its owner).
- * @param port
- *   Port index.
- */
-static __rte_always_inline void
-lcx_ctx_tx_flush(struct lcx_ctx *ctx, uint16_t port)
-{
-	struct lcx_ctx_txq *txq = &ctx->txq[port];
-
-	if (txq->n != 0) {
-		__lcx_ctx_tx_now(ctx, txq, txq->buf, txq->n);
-		txq->n = 0;
-	}
-	ctx->tx_dirty &= ~(1u << port);
-}
-
-/**
- * Flush every TX buffer with packets in it.
- *
- * @param ctx
- *   The context (caller is its owner).
- */
-static __rte_always_inline void
-lcx_ctx_tx_flush_all(struct lcx_ctx *ctx)
-{
-	while (ctx->tx_dirty != 0)
-		lcx_ctx_tx_flush(ctx, (uint16_t)__builtin_ctz(ctx->tx_dirty));
-}
-
-/**
- * Queue packets for TX on a port.  A full buffer is sent at once; the loop
- * sends the rest at the end of the iteration.  A whole burst arriving at an
- * empty buffer is sent directly, without a copy.
- *
- * @param ctx
- *   The context (caller is its owner).
- * @param port
- *   Port index, < LCX_MAX_PORTS.
- * @param pkts
- *   The mbufs, which now belong to the context.
- * @param n
- *   How many.
- */
-static __rte_always_inline void
-lcx_ctx_tx_burst(struct lcx_ctx *ctx, uint16_t port, struct rte_mbuf **pkts,
-		uint16_t n)
-{
-	struct lcx_ctx_txq *txq = &ctx->txq[port];
-	uint16_t room;
-
-	if (unlikely(txq->port == NULL)) {
-		lcx_ctx_drop(ctx, LCX_CTX_DROP_NO_TXQ, pkts, n);
-		return;
-	}
-	if (txq->n == 0 && n >= LCX_BURST) {
-		__lcx_ctx_tx_now(ctx, txq, pkts, n);
-		return;
-	}
-	while (n != 0) {
-		room = RTE_MIN((uint16_t)(LCX_TX_BUF - txq->n), n);
-		memcpy(&txq->buf[txq->n], pkts, room * sizeof(pkts[0]));
-		txq->n += room;
-		pkts += room;
-		n -= room;
-		if (txq->n == LCX_TX_BUF) {
-			__lcx_ctx_tx_now(ctx, txq, txq->buf, txq->n);
-			txq->n = 0;
-		}
-	}
-	if (txq->n != 0)
-		ctx->tx_dirty |= 1u << port;
-}
-
-/**
- * Queue one packet for TX.
- *
- * @param ctx
- *   The context.
- * @param port
- *   Port index.
- * @param m
- *   The mbuf.
- */
-static __rte_always_inline void
-lcx_ctx_tx_one(struct lcx_ctx *ctx, uint16_t port, struct rte_mbuf *m)
-{
-	lcx_ctx_tx_burst(ctx, port, &m, 1);
-}
-
-/* ---- For the manager only --------------------------------------------- */
-
-/**
- * @internal Allocate and initialise a context (run queue, timers, pool);
- * state READY.  The manager picks id, lcore and socket.
- *
- * @return
- *   The context, or NULL with lcx_errno: LCX_EALLOC (no memory for it),
- *   LCX_ERESINIT (run queue, timers or pool), EINVAL (bad limits).
- */
-struct lcx_ctx *__lcx_ctx_alloc(const struct lcx_ctx_conf *conf, uint32_t id,
-		unsigned int lcore, int socket);
-
-/**
- * @internal Free a context that no lcore runs: free the mbufs in its TX
- * buffers (counted as FLUSH drops), discard queued tasks, free its timers
- * and its pool.  A pool with mbufs still out must be taken first (set
- * ctx->pool to NULL) and freed once they are back.
- *
- * @return
- *   Number of queued tasks discarded.
- */
-unsigned int __lcx_ctx_free(struct lcx_ctx *ctx);
 
 #ifdef __cplusplus
 }

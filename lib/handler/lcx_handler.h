@@ -51,7 +51,7 @@
 #include <rte_prefetch.h>
 
 #include "lcx_common.h"
-#include "lcx_ctx.h"
+#include "lcx_ctx_worker.h"
 
 #ifdef __cplusplus
 extern "C" {

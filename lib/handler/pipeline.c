@@ -374,7 +374,7 @@ pipeline_of(const struct lcx_ctx *ctx)
 {
 	if (ctx == NULL || ctx->burst_fn != pipeline_rx)
 		return NULL;
-	return ctx->pipeline_priv;
+	return ctx->burst_arg;
 }
 
 void
@@ -464,7 +464,6 @@ lcx_pipeline_attach(struct lcx_ctx *ctx, const char *spec)
 		s->inited = 1;
 	}
 	pl->nb_out = __lcx_handoff_out(ctx, pl->ho_out);
-	ctx->pipeline_priv = pl;
 	ctx->burst_arg = pl;
 	ctx->handoff_fn = pipeline_handoff;
 	ctx->burst_fn = pipeline_rx;
@@ -485,7 +484,6 @@ lcx_pipeline_detach(struct lcx_ctx *ctx)
 	ctx->burst_fn = NULL;
 	ctx->burst_arg = NULL;
 	ctx->handoff_fn = NULL;
-	ctx->pipeline_priv = NULL;
 	stages_free(pl, ctx);
 }
 

@@ -379,7 +379,6 @@ tk_tx(struct lcx_port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
 	return k;
 }
 
-static uint32_t tk_ctx_id = 1000;
 
 struct lcx_tk *
 lcx_tk_create(unsigned int nb_ctx, unsigned int nb_ports,
@@ -434,18 +433,14 @@ lcx_tk_create(unsigned int nb_ctx, unsigned int nb_ports,
 	lcx_ctx_conf_init(&conf);
 	conf.limits.pool_size = 0;
 	for (c = 0; c < nb_ctx; c++) {
-		struct lcx_ctx *ctx = __lcx_ctx_alloc(&conf,
-			__atomic_fetch_add(&tk_ctx_id, 1, __ATOMIC_RELAXED),
-			rte_lcore_id(), SOCKET_ID_ANY);
+		struct lcx_ctx *ctx = lcx_ctx_create(&conf);
 
 		if (ctx == NULL)
 			goto free_all;
 		tk->ctx[c] = ctx;
 		tk->nb_ctx = c + 1;
-		for (p = 0; p < nb_ports; p++) {
-			ctx->txq[p].port = &tk->port[p]->port;
-			ctx->txq[p].queue = (uint16_t)c;
-		}
+		for (p = 0; p < nb_ports; p++)
+			lcx_ctx_txq_set(ctx, &tk->port[p]->port, (uint16_t)c);
 	}
 	if (nb_ctx > 1) {
 		rc = lcx_handoff_connect(tk->ctx, nb_ctx, 256);
@@ -491,7 +486,7 @@ lcx_tk_free(struct lcx_tk *tk)
 	}
 	lcx_tk_tx_clear(tk);
 	for (c = 0; c < tk->nb_ctx; c++)
-		__lcx_ctx_free(tk->ctx[c]);
+		lcx_ctx_free(tk->ctx[c]);
 	for (p = 0; p < tk->nb_ports; p++)
 		rte_free(tk->port[p]);
 	if (tk->pool != NULL) {
@@ -557,10 +552,7 @@ lcx_tk_rx(struct lcx_tk *tk, unsigned int c, uint16_t in_port,
 	for (i = 0; i < n; i++)
 		pkts[i]->port = rxq.port->id;
 	ctx->stats.rx_packets += n;
-	if (ctx->burst_fn != NULL)
-		ctx->burst_fn(ctx, &rxq, pkts, n);
-	else
-		lcx_ctx_tx_burst(ctx, rxq.out_port, pkts, n);
+	lcx_ctx_rx_process(ctx, &rxq, pkts, n);
 	lcx_ctx_tx_flush_all(ctx);
 }
 
@@ -569,21 +561,16 @@ lcx_tk_poll_handoff(struct lcx_tk *tk, unsigned int c)
 {
 	struct lcx_ctx *ctx = tk->ctx[c];
 	struct rte_mbuf *pkts[LCX_BURST];
-	unsigned int i, j, total = 0;
+	unsigned int i, total = 0;
 	uint16_t n;
 
-	/* As the loop's poll_handoff(). */
+	/* The loop's path, until the rings are empty. */
 	for (i = 0; i < ctx->nb_handoff_in; i++) {
 		while ((n = (uint16_t)rte_ring_sc_dequeue_burst(
 				ctx->handoff_in[i], (void **)pkts, LCX_BURST,
 				NULL)) != 0) {
 			total += n;
-			if (ctx->handoff_fn != NULL)
-				ctx->handoff_fn(ctx, NULL, pkts, n);
-			else
-				for (j = 0; j < n; j++)
-					lcx_ctx_tx_one(ctx, pkts[j]->port ^ 1,
-						pkts[j]);
+			lcx_ctx_handoff_process(ctx, pkts, n);
 		}
 	}
 	ctx->stats.handoff_in += total;

@@ -23,7 +23,7 @@
 
 #include <stdint.h>
 
-#include "lcx_ctx.h"
+#include "lcx_ctx_worker.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -23,10 +23,7 @@ poll_rx(struct lcx_ctx *ctx)
 		if (n == 0)
 			continue;
 		total += n;
-		if (ctx->burst_fn != NULL)
-			ctx->burst_fn(ctx, rxq, pkts, n);
-		else
-			lcx_ctx_tx_burst(ctx, rxq->out_port, pkts, n);
+		lcx_ctx_rx_process(ctx, rxq, pkts, n);
 	}
 	ctx->stats.rx_packets += total;
 	return total;
@@ -38,7 +35,7 @@ static __rte_always_inline unsigned int
 poll_handoff(struct lcx_ctx *ctx)
 {
 	struct rte_mbuf *pkts[LCX_BURST];
-	unsigned int total = 0, i, j;
+	unsigned int total = 0, i;
 	uint16_t n;
 
 	for (i = 0; i < ctx->nb_handoff_in; i++) {
@@ -47,12 +44,7 @@ poll_handoff(struct lcx_ctx *ctx)
 		if (n == 0)
 			continue;
 		total += n;
-		if (ctx->handoff_fn != NULL) {
-			ctx->handoff_fn(ctx, NULL, pkts, n);
-		} else {
-			for (j = 0; j < n; j++)
-				lcx_ctx_tx_one(ctx, pkts[j]->port ^ 1, pkts[j]);
-		}
+		lcx_ctx_handoff_process(ctx, pkts, n);
 	}
 	ctx->stats.handoff_in += total;
 	return total;
@@ -147,7 +139,7 @@ lcx_loop_run(void *arg)
 		return -EINVAL;
 	if (lcx_ctx_state_move(ctx, LCX_CTX_READY, LCX_CTX_RUNNING) != 0)
 		return -EPERM;
-	RTE_PER_LCORE(_lcx_ctx_self) = ctx;
+	__lcx_ctx_self = ctx;
 	ctx->empty_iters = 0;
 	prev = rte_rdtsc();
 
@@ -175,7 +167,7 @@ lcx_loop_run(void *arg)
 	lcx_ctx_tx_flush_all(ctx);
 	ctx->stats.tasks_run += lcx_runq_drain(ctx->runq);
 	lcx_ctx_tx_flush_all(ctx);
-	RTE_PER_LCORE(_lcx_ctx_self) = NULL;
+	__lcx_ctx_self = NULL;
 	/* From RUNNING only: a context in ERROR stays there for the
 	 * manager to see; its clean-up completes it. */
 	if (lcx_ctx_state_move(ctx, LCX_CTX_RUNNING, LCX_CTX_COMPLETED) != 0)

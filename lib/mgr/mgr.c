@@ -287,12 +287,13 @@ lcx_mgr_ctx_create(const struct lcx_ctx_conf *conf)
 		}
 	}
 	/* initialize */
-	ctx = __lcx_ctx_alloc(conf, m->next_id, lc->lcore, lc->socket);
+	local.lcore = lc->lcore;
+	local.socket = lc->socket;
+	ctx = lcx_ctx_create(conf);
 	if (ctx == NULL) {
 		err = lcx_errno;
 		goto unlock;
 	}
-	m->next_id++;
 	/* register, then monitor */
 	m->lcore_used[lc->lcore] = 1;
 	m->slot[i].launched = 0;
@@ -382,7 +383,7 @@ lcx_mgr_ctx_destroy(uint32_t id)
 	m->lcore_used[ctx->lcore] = 0;
 	pthread_mutex_unlock(&m->lock);
 	mgr_port_ctx_gone(ctx);
-	__lcx_ctx_free(ctx);
+	lcx_ctx_free(ctx);
 	return 0;
 }
 

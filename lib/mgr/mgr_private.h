@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <rte_lcore.h>
 
+#include "lcx_ctx_worker.h"
 #include "lcx_mgr.h"
 
 /* One row of the context table. */
@@ -20,7 +21,6 @@ struct mgr {
 	pthread_mutex_t lock;    /* control plane and watchdog */
 	int started;
 	struct lcx_mgr_conf conf;
-	uint32_t next_id;        /* ids are never reused */
 	unsigned int nb_ctx;
 	struct mgr_slot slot[LCX_MAX_CONTEXTS];
 	unsigned int nb_lcores;
@@ -42,7 +42,7 @@ int mgr_watchdog_start(void);
 int mgr_port_ctx_join(struct lcx_ctx *ctx);
 void mgr_port_ctx_leave(struct lcx_ctx *ctx);
 /* place.c: a destroyed context's loop has stopped; take back its TX
- * queues and detach its pool (called before __lcx_ctx_free()). */
+ * queues and detach its pool (called before lcx_ctx_free()). */
 void mgr_port_ctx_gone(struct lcx_ctx *ctx);
 void mgr_port_fini(void);
 void mgr_watchdog_stop(void);

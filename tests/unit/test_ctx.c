@@ -10,6 +10,7 @@
 #include <rte_mbuf.h>
 
 #include "lcx_ctx.h"
+#include "lcx_ctx_worker.h"
 #include "lcx_test.h"
 
 static struct rte_mempool *pool;
@@ -32,13 +33,13 @@ suite_clean(void)
 }
 
 static struct lcx_ctx *
-make_ctx(uint32_t id)
+make_ctx(void)
 {
 	struct lcx_ctx_conf conf;
 
 	lcx_ctx_conf_init(&conf);
 	conf.limits.pool_size = 0;
-	return __lcx_ctx_alloc(&conf, id, rte_lcore_id(), SOCKET_ID_ANY);
+	return lcx_ctx_create(&conf);
 }
 
 /* The table from the design, written out independently of ctx.c. */
@@ -76,7 +77,7 @@ test_state_table(void)
 
 	for (from = 0; from < LCX_CTX_STATE_MAX; from++) {
 		for (to = 0; to < LCX_CTX_STATE_MAX; to++) {
-			struct lcx_ctx *ctx = make_ctx(from * 10 + to);
+			struct lcx_ctx *ctx = make_ctx();
 			uint64_t before, t0;
 			int rc;
 
@@ -100,7 +101,7 @@ test_state_table(void)
 				CU_ASSERT(ctx->trans[from][to] == 0);
 				CU_ASSERT(ctx->refused_trans == before + 1);
 			}
-			__lcx_ctx_free(ctx);
+			lcx_ctx_free(ctx);
 		}
 	}
 	CU_ASSERT(legal == 11);
@@ -110,7 +111,7 @@ test_state_table(void)
 static void
 test_state_move(void)
 {
-	struct lcx_ctx *ctx = make_ctx(100);
+	struct lcx_ctx *ctx = make_ctx();
 
 	CU_ASSERT_FATAL(ctx != NULL);
 	/* compare-and-swap: only from the named state */
@@ -122,50 +123,71 @@ test_state_move(void)
 	CU_ASSERT(lcx_ctx_state_set(NULL, LCX_CTX_READY) == -EINVAL);
 	CU_ASSERT(strcmp(lcx_ctx_state_name(LCX_CTX_BLOCKED), "BLOCKED") == 0);
 	CU_ASSERT(strcmp(lcx_ctx_state_name((enum lcx_ctx_state)9), "?") == 0);
-	__lcx_ctx_free(ctx);
+	lcx_ctx_free(ctx);
 }
 
 static void
 test_conf_checks(void)
 {
+	char name[32];
 	struct lcx_ctx_conf conf;
 	struct lcx_ctx *ctx;
 
 	lcx_ctx_conf_init(&conf);
 	conf.limits.pool_size = 0;
 	conf.limits.runq_depth = 0;
-	CU_ASSERT(__lcx_ctx_alloc(&conf, 1, 0, SOCKET_ID_ANY) == NULL);
+	CU_ASSERT(lcx_ctx_create(&conf) == NULL);
 	CU_ASSERT(lcx_errno == EINVAL);
 	lcx_ctx_conf_init(&conf);
 	conf.limits.max_rxq = LCX_MAX_CTX_RXQ + 1;
-	CU_ASSERT(__lcx_ctx_alloc(&conf, 1, 0, SOCKET_ID_ANY) == NULL);
+	CU_ASSERT(lcx_ctx_create(&conf) == NULL);
 	CU_ASSERT(lcx_errno == EINVAL);
 	lcx_ctx_conf_init(&conf);
 	conf.park_after = 0;
-	CU_ASSERT(__lcx_ctx_alloc(&conf, 1, 0, SOCKET_ID_ANY) == NULL);
+	CU_ASSERT(lcx_ctx_create(&conf) == NULL);
 	CU_ASSERT(lcx_errno == EINVAL);
 	/* a pool that cannot exist is a resource initialization failure */
 	lcx_ctx_conf_init(&conf);
 	conf.limits.pool_size = 1u << 30;
-	CU_ASSERT(__lcx_ctx_alloc(&conf, 1, 0, SOCKET_ID_ANY) == NULL);
+	CU_ASSERT(lcx_ctx_create(&conf) == NULL);
 	CU_ASSERT(lcx_errno == LCX_ERESINIT);
+	/* its own parts failing is an initialization failure: a run queue
+	 * deeper than a ring can be, then a timer heap beyond memory */
+	lcx_ctx_conf_init(&conf);
+	conf.limits.pool_size = 0;
+	conf.limits.runq_depth = 1u << 31;
+	CU_ASSERT(lcx_ctx_create(&conf) == NULL);
+	CU_ASSERT(lcx_errno == LCX_EINIT);
+	lcx_ctx_conf_init(&conf);
+	conf.limits.pool_size = 0;
+	conf.max_timers = 1u << 30;
+	CU_ASSERT(lcx_ctx_create(&conf) == NULL);
+	CU_ASSERT(lcx_errno == LCX_EINIT);
+	CU_ASSERT(lcx_ctx_create(NULL) == NULL);
+	CU_ASSERT(lcx_errno == EINVAL);
 	/* a real pool of the asked size, on the context */
 	lcx_ctx_conf_init(&conf);
 	conf.limits.pool_size = 511;
-	ctx = __lcx_ctx_alloc(&conf, 7, 0, SOCKET_ID_ANY);
+	ctx = lcx_ctx_create(&conf);
 	CU_ASSERT_FATAL(ctx != NULL);
 	CU_ASSERT(ctx->pool != NULL && ctx->pool->size == 511);
-	CU_ASSERT(strcmp(ctx->name, "ctx7") == 0);
-	__lcx_ctx_free(ctx);
+	CU_ASSERT(ctx->lcore == rte_lcore_id());
+	snprintf(name, sizeof(name), "ctx%u", ctx->id);
+	CU_ASSERT(strcmp(ctx->name, name) == 0);
+	lcx_ctx_free(ctx);
 }
 
 static void
 test_strerror(void)
 {
-	CU_ASSERT(strcmp(lcx_strerror(-LCX_EALLOC), "allocation failed") == 0);
-	CU_ASSERT(strcmp(lcx_strerror(LCX_EINIT), "initialization failed") == 0);
-	CU_ASSERT(strcmp(lcx_strerror(-LCX_ERESINIT), "resource initialization failed") == 0);
-	CU_ASSERT(strcmp(lcx_strerror(-LCX_EENV), "environment setup failed") == 0);
+	/* The five failures of the execution model, each naming what failed. */
+	CU_ASSERT(strncmp(lcx_strerror(-LCX_EALLOC), "allocation failed: no "
+		"free lcore", 30) == 0);
+	CU_ASSERT(strstr(lcx_strerror(LCX_EINIT), "run queue or timer") != NULL);
+	CU_ASSERT(strstr(lcx_strerror(-LCX_ERESINIT), "mbuf pool, port queue")
+		!= NULL);
+	CU_ASSERT(strstr(lcx_strerror(-LCX_EENV), "manager not started")
+		!= NULL);
 	CU_ASSERT(strcmp(lcx_strerror(-LCX_ENOCTX), "context not found") == 0);
 	CU_ASSERT(strcmp(lcx_strerror(-EINVAL), strerror(EINVAL)) == 0);
 }
@@ -200,7 +222,7 @@ test_tx_buffering(void)
 		.tx_burst = sink_tx, .eth_id = LCX_PORT_NO_ETHDEV, .id = 3,
 	};
 	struct rte_mbuf *m[100];
-	struct lcx_ctx *ctx = make_ctx(200);
+	struct lcx_ctx *ctx = make_ctx();
 
 	CU_ASSERT_FATAL(ctx != NULL);
 	CU_ASSERT_FATAL(rte_pktmbuf_alloc_bulk(pool, m, 100) == 0);
@@ -229,7 +251,7 @@ test_tx_buffering(void)
 	lcx_ctx_tx_burst(ctx, 3, &m[87], 13);
 	CU_ASSERT(ctx->txq[3].n == 13);
 	/* teardown frees what is still buffered, counted as flush */
-	__lcx_ctx_free(ctx);
+	lcx_ctx_free(ctx);
 	CU_ASSERT(nb_sunk == 62);
 	free_sunk();
 	LCX_TEST_POOL_FULL(pool);
@@ -242,7 +264,7 @@ test_tx_rate(void)
 		.tx_burst = sink_tx, .eth_id = LCX_PORT_NO_ETHDEV, .id = 0,
 	};
 	struct rte_mbuf *m[64];
-	struct lcx_ctx *ctx = make_ctx(300);
+	struct lcx_ctx *ctx = make_ctx();
 	uint64_t t0;
 
 	CU_ASSERT_FATAL(ctx != NULL);
@@ -269,7 +291,7 @@ test_tx_rate(void)
 	lcx_ctx_tx_burst(ctx, 0, m, 64);
 	CU_ASSERT(nb_sunk >= 15 && nb_sunk <= 33);
 	free_sunk();
-	__lcx_ctx_free(ctx);
+	lcx_ctx_free(ctx);
 	LCX_TEST_POOL_FULL(pool);
 }
 

@@ -35,7 +35,7 @@ local_ctx(uint32_t tasks, uint64_t budget)
 	conf.limits.pool_size = 0;
 	conf.limits.tasks_per_iter = tasks;
 	conf.limits.cycle_budget = budget;
-	return __lcx_ctx_alloc(&conf, 1000, rte_lcore_id(), SOCKET_ID_ANY);
+	return lcx_ctx_create(&conf);
 }
 
 static unsigned int ran;
@@ -74,7 +74,7 @@ test_task_budget(void)
 	CU_ASSERT(lcx_loop_iterate(ctx, rte_rdtsc()) == 2);
 	CU_ASSERT(lcx_loop_iterate(ctx, rte_rdtsc()) == 0);
 	CU_ASSERT(ctx->stats.tasks_run == 18);
-	__lcx_ctx_free(ctx);
+	lcx_ctx_free(ctx);
 }
 
 static void
@@ -96,7 +96,7 @@ test_cycle_budget(void)
 	while (ran < 100 && lcx_loop_iterate(ctx, rte_rdtsc()) != 0)
 		;
 	CU_ASSERT(ran == 100);
-	__lcx_ctx_free(ctx);
+	lcx_ctx_free(ctx);
 }
 
 static unsigned int ticks, once_ticks;
@@ -133,7 +133,7 @@ test_timers_fire(void)
 	CU_ASSERT(once_ticks == 1);
 	CU_ASSERT(ctx->stats.timers_fired == ticks + once_ticks);
 	CU_ASSERT(once.idx == 0 && every.idx != 0);
-	__lcx_ctx_free(ctx);
+	lcx_ctx_free(ctx);
 }
 
 static struct lcx_ctx *

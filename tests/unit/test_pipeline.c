@@ -74,8 +74,7 @@ test_attach_detach(void)
 	CU_ASSERT_EQUAL(lcx_pipeline_attach(ctx, "io -> count"), 0);
 	CU_ASSERT_PTR_NOT_NULL(ctx->burst_fn);
 	CU_ASSERT_PTR_NOT_NULL(ctx->handoff_fn);
-	CU_ASSERT_PTR_NOT_NULL(ctx->pipeline_priv);
-	CU_ASSERT_PTR_EQUAL(ctx->burst_arg, ctx->pipeline_priv);
+	CU_ASSERT_PTR_NOT_NULL(ctx->burst_arg);
 	CU_ASSERT_EQUAL(lcx_pipeline_stages(ctx), 2);
 	CU_ASSERT_PTR_NOT_NULL(lcx_pipeline_stage_priv(ctx, 1));
 	CU_ASSERT_PTR_NULL(lcx_pipeline_stage_priv(ctx, 2));
@@ -93,7 +92,7 @@ test_attach_detach(void)
 	lcx_pipeline_detach(ctx);	/* no-op */
 	CU_ASSERT_PTR_NULL(ctx->burst_fn);
 	CU_ASSERT_PTR_NULL(ctx->handoff_fn);
-	CU_ASSERT_PTR_NULL(ctx->pipeline_priv);
+	CU_ASSERT_PTR_NULL(ctx->burst_arg);
 	CU_ASSERT_EQUAL(lcx_pipeline_attach(NULL, "io"), -EINVAL);
 	CU_ASSERT_EQUAL(lcx_tk_free(tk), 0);
 }
