@@ -13,7 +13,7 @@
 
 #include "lcx_common.h"
 #include "lcx_ctx.h"
-#include "lcx_handler.h"
+#include "lcx_pipeline.h"
 #include "lcx_place.h"
 #include "lcx_port.h"
 

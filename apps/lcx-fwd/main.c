@@ -201,47 +201,14 @@ eal_args_build(struct eal_argv *a, char *prog, char **user, int nb_user,
 
 /* ---- Set-up --------------------------------------------------------------- */
 
-/* Whether a stage of the spec is a handler that hands off. */
+/* Whether a stage of the spec is a handler that hands off (a bad spec
+ * does not: attaching it reports why). */
 static int
-spec_hands_off(const char *spec)
+hands_off(const char *spec)
 {
-	char name[64];
-	const char *p = spec;
-	const struct lcx_handler *h;
-	size_t n;
-	int depth;
+	int flags = lcx_pipeline_flags(spec);
 
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		n = 0;
-		while ((p[n] >= 'a' && p[n] <= 'z') ||
-				(p[n] >= 'A' && p[n] <= 'Z') ||
-				(p[n] >= '0' && p[n] <= '9') ||
-				p[n] == '_' || p[n] == '-')
-			n++;
-		if (n > 0 && p[n - 1] == '-' && p[n] == '>')
-			n--;
-		if (n > 0 && n < sizeof(name)) {
-			memcpy(name, p, n);
-			name[n] = '\0';
-			h = lcx_handler_find(name);
-			if (h != NULL && (h->flags & LCX_HANDLER_F_HANDOFF))
-				return 1;
-		}
-		/* Skip the arguments and the arrow. */
-		for (depth = 0, p += n; *p != '\0'; p++) {
-			if (*p == '(')
-				depth++;
-			else if (*p == ')')
-				depth--;
-			else if (depth == 0 && p[0] == '-' && p[1] == '>') {
-				p += 2;
-				break;
-			}
-		}
-	}
-	return 0;
+	return flags > 0 && (flags & LCX_HANDLER_F_HANDOFF) != 0;
 }
 
 static int
@@ -322,7 +289,7 @@ setup(struct fwd_run *r)
 				fwd_policy_name(o->policy), lcx_strerror(rc));
 		return FWD_EXIT_RUNTIME;
 	}
-	if (r->nb_ctx >= 2 && spec_hands_off(o->pipeline)) {
+	if (r->nb_ctx >= 2 && hands_off(o->pipeline)) {
 		if (r->nb_ctx > LCX_HANDOFF_MAX) {
 			fprintf(stderr, FWD_NAME ": %s: handoff between at "
 					"most %d contexts, %u lcores given\n",
@@ -355,7 +322,7 @@ setup(struct fwd_run *r)
 	/* A handed-off packet resumes after the handoff stage of the
 	 * receiver's pipeline: that is only meaningful when all are one. */
 	for (i = 0; i < o->nb_on; i++)
-		if (spec_hands_off(o->on[i].spec) || spec_hands_off(o->pipeline)) {
+		if (hands_off(o->on[i].spec) || hands_off(o->pipeline)) {
 			fprintf(stderr, FWD_NAME ": %s: handoff needs the same "
 					"pipeline on every context\n",
 					o->on[i].src);

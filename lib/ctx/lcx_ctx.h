@@ -148,6 +148,8 @@ struct lcx_ctx {
 	uint16_t nb_rxq;
 	uint16_t nb_handoff_in;
 	uint16_t tx_dirty;           /**< bit per port with buffered TX */
+	uint16_t ho_size;            /**< handoff group size; 0: in none */
+	uint16_t ho_self;            /**< member index in the handoff group */
 	uint32_t empty_iters;
 	enum lcx_idle_mode idle;
 	uint32_t park_after;

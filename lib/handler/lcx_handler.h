@@ -4,7 +4,9 @@
 
 /**
  * @file
- * Packet handlers and pipelines.
+ * The handler author's API: decisions, the per-packet helper,
+ * registration, drop reasons.  Building and reading pipelines, plugins and
+ * handoff groups is lcx_pipeline.h (for applications).
  *
  * A handler is a named module with per-context private state and a burst
  * function.  It is registered in one line:
@@ -29,15 +31,6 @@
  * Inside a handler, mbuf->port is always the lcx index of the input port
  * (the pipeline rewrites it when the device's own id differs), and
  * ctx->txq[p].port is port p (its MAC: ctx->txq[p].port->mac).
- *
- * A pipeline is the ordered chain of handlers a context runs; its spec is
- *
- *     spec  := stage ( "->" stage )*
- *     stage := name [ "(" args ")" ]
- *
- * e.g. "macswap" or "filter(drop udp dport 53) -> l3lpm(routes=/r) -> count".
- * Names are [A-Za-z0-9_-]; args is any text with balanced parentheses,
- * handed to the handler's init() as is (blanks around it trimmed).
  */
 
 #include <stddef.h>
@@ -66,16 +59,8 @@ extern "C" {
 #define LCX_HANDLER_ABI_VERSION 1
 #endif
 
-/** Most stages in one pipeline. */
-#define LCX_PIPELINE_MAX_STAGES 16
 /** Most drop reasons one handler declares. */
 #define LCX_HANDLER_MAX_DROPS 14
-/**
- * Reasons the pipeline adds after each handler's own: "handoff-full" (the
- * ring to the other context was full) and "bad-decision" (a decision the
- * pipeline cannot carry out: a bug in the handler).
- */
-#define LCX_PIPELINE_DROPS 2
 /** Most contexts in one handoff group. */
 #define LCX_HANDOFF_MAX 16
 
@@ -264,212 +249,11 @@ void __lcx_handler_register(uint32_t abi, struct lcx_handler *h);
 	}                                                                \
 	static struct lcx_handler lcx_handler_ ## sym
 
-/**
- * Find a registered handler.
- *
- * @param name
- *   Its name.
- * @return
- *   The handler, or NULL.
- */
-const struct lcx_handler *lcx_handler_find(const char *name);
-
-/**
- * Registered handler by index, to list them.
- *
- * @param i
- *   0, 1, ...
- * @return
- *   The handler, or NULL past the last.
- */
-const struct lcx_handler *lcx_handler_get(unsigned int i);
-
-/**
- * Load a plugin: a shared object whose handlers register themselves with
- * LCX_HANDLER_REGISTER.  Before the EAL is up or after; before pipelines
- * that use its handlers are attached.
- *
- * @param path
- *   Path of the shared object.
- * @return
- *   0; -ENOENT (dlopen failed: missing file or unresolved symbol, logged
- *   with dlerror()); -EEXIST (loaded already); -EPROTO (built against
- *   another LCX_HANDLER_ABI_VERSION: logged with the path and both
- *   versions; nothing registered); -EEXIST
- *   (a handler name is taken; nothing registered); -ENODATA (it registers
- *   no handler); -ENOSPC (registry full); -EINVAL (NULL).
- */
-int lcx_plugin_load(const char *path);
-
-/**
- * Load every "*.so" in a directory, in name order.
- *
- * @param dir
- *   The directory.
- * @return
- *   Number of plugins loaded; -ENOENT (no such directory); or the first
- *   failure of lcx_plugin_load() (the ones before it stay loaded).
- */
-int lcx_plugin_load_dir(const char *dir);
-
-/* ---- Pipelines ---------------------------------------------------------- */
-
-/**
- * Check a spec without building anything: syntax and handler names.
- *
- * @param spec
- *   The spec.
- * @param err
- *   Receives a one-line message ("col 12: unknown handler 'fliter'");
- *   may be NULL.
- * @param errlen
- *   Size of err.
- * @return
- *   Number of stages; -EINVAL (syntax), -ENOENT (unknown handler),
- *   -E2BIG (more than LCX_PIPELINE_MAX_STAGES stages).
- */
-int lcx_pipeline_check(const char *spec, char *err, size_t errlen);
-
-/**
- * Build a pipeline on a context from a spec: each stage's state on
- * ctx->socket, init() in order, then install it (ctx->burst_fn, burst_arg,
- * handoff_fn, pipeline_priv).  The context must not be running; a
- * pipeline already attached is detached first.
- *
- * @param ctx
- *   The context.
- * @param spec
- *   The spec; a single handler name is a valid spec.
- * @return
- *   0; as lcx_pipeline_check() (the message is logged); -ENOMEM; or the
- *   first failing init()'s error (the stages before it are undone).
- */
-int lcx_pipeline_attach(struct lcx_ctx *ctx, const char *spec);
-
-/**
- * Undo lcx_pipeline_attach(): fini() in reverse order, free, and restore
- * the plain forwarding of the loop.  No pipeline: no-op.  The context must
- * not be running.
- *
- * @param ctx
- *   The context.
- */
-void lcx_pipeline_detach(struct lcx_ctx *ctx);
-
-/** Counters of one stage on one context (a copy). */
-struct lcx_handler_stats {
-	const char *handler;          /**< handler name */
-	uint64_t bursts;              /**< process() calls */
-	uint64_t pkts_in;
-	uint64_t pkts_continue;       /**< passed on to the next stage */
-	uint64_t pkts_tx;             /**< decided TX */
-	uint64_t pkts_handoff;        /**< handed off (ring accepted) */
-	uint64_t pkts_taken;
-	uint64_t dropped;             /**< sum of drop[] */
-	uint64_t cycles;              /**< TSC cycles inside process() */
-	uint16_t nb_drops;            /**< the handler's + LCX_PIPELINE_DROPS */
-	const char *drop_name[LCX_HANDLER_MAX_DROPS + LCX_PIPELINE_DROPS];
-	uint64_t drop[LCX_HANDLER_MAX_DROPS + LCX_PIPELINE_DROPS];
-};
-
-/**
- * Number of stages of a context's pipeline.
- *
- * @param ctx
- *   The context.
- * @return
- *   Stages; 0 when no pipeline is attached.
- */
-unsigned int lcx_pipeline_stages(const struct lcx_ctx *ctx);
-
-/**
- * Read one stage's counters.  From any thread: each counter is one 64-bit
- * load of a value only the owner writes.
- *
- * @param ctx
- *   The context.
- * @param stage
- *   0 .. lcx_pipeline_stages() - 1.
- * @param st
- *   Filled in.
- * @return
- *   0; -ENOENT (no such stage).
- */
-int lcx_pipeline_stats_get(const struct lcx_ctx *ctx, unsigned int stage,
-		struct lcx_handler_stats *st);
-
-/**
- * Add one stage's counters into a sum (contexts run the same spec, so
- * stage i is the same handler everywhere).  A zeroed @p sum takes the
- * names of @p st.
- *
- * @param sum
- *   Accumulator.
- * @param st
- *   Counters to add.
- */
-void lcx_handler_stats_add(struct lcx_handler_stats *sum,
-		const struct lcx_handler_stats *st);
-
-/**
- * Print every stage's counters and its handler's own (dump()).
- *
- * @param ctx
- *   The context.
- * @param f
- *   Output.
- */
-void lcx_pipeline_dump(const struct lcx_ctx *ctx, FILE *f);
-
-/**
- * Private state of a stage, for tests and tools.
- *
- * @param ctx
- *   The context.
- * @param stage
- *   Stage index.
- * @return
- *   Its priv, or NULL.
- */
-void *lcx_pipeline_stage_priv(const struct lcx_ctx *ctx, unsigned int stage);
-
-/* ---- Handoff between contexts ------------------------------------------- */
-
-/**
- * Connect contexts into a handoff group: one SP/SC ring per ordered pair
- * (src, dst), installed in dst->handoff_in[].  Member i of the group is
- * ctxs[i]: LCX_ACT_HANDOFF(i) sends to it.  Call before the contexts are
- * launched (the loop reads handoff_in without synchronisation) and before
- * or after attaching their pipelines.  A context belongs to one group.
- *
- * @param ctxs
- *   The contexts.
- * @param n
- *   2 .. LCX_HANDOFF_MAX.
- * @param ring_size
- *   Ring size, a power of two; 0: 1024.
- * @return
- *   0; -EINVAL (bad n or ring size, a NULL context); -EBUSY (a context is
- *   in a group already, or has no room left in handoff_in[]); -ENOMEM
- *   (ring creation; nothing is left behind).
- */
-int lcx_handoff_connect(struct lcx_ctx **ctxs, unsigned int n,
-		unsigned int ring_size);
-
-/**
- * Undo lcx_handoff_connect() for the group of @p ctx: free the mbufs left
- * in its rings (counted as FLUSH drops of the receiver), remove the rings
- * from handoff_in[], free them.  The members must not be running.
- *
- * @param ctx
- *   Any member.
- * @return
- *   0; -ENOENT (not in a group).
- */
-int lcx_handoff_disconnect(struct lcx_ctx *ctx);
 
 /**
  * The handoff group of a context, for handlers deciding LCX_ACT_HANDOFF.
+ * Cheap enough to call every burst, so a handler sees a group connected
+ * after its pipeline was attached (lcx_handoff_connect()).
  *
  * @param ctx
  *   The context.
@@ -478,7 +262,13 @@ int lcx_handoff_disconnect(struct lcx_ctx *ctx);
  * @return
  *   Group size; 1 when the context is in no group.
  */
-unsigned int lcx_handoff_group(const struct lcx_ctx *ctx, unsigned int *self);
+static __rte_always_inline unsigned int
+lcx_handoff_group(const struct lcx_ctx *ctx, unsigned int *self)
+{
+	if (self != NULL)
+		*self = ctx->ho_self;
+	return ctx->ho_size != 0 ? ctx->ho_size : 1;
+}
 
 /* ---- Helpers for handler authors ---------------------------------------- */
 

@@ -28,7 +28,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
-#include "lcx_handler.h"
+#include "lcx_pipeline.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -5,7 +5,6 @@
  * two TSC reads; the decisions are scanned only when process() reports
  * some that are not CONTINUE.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
@@ -83,12 +82,6 @@ parse_error(char *err, size_t errlen, int rc, const char *fmt, ...)
 	return rc;
 }
 
-static int
-name_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_' || c == '-';
-}
-
 /* What the parser found at a position, for messages. */
 static const char *
 found(const char *s, size_t pos, char *buf, size_t len)
@@ -124,7 +117,7 @@ parse(const char *spec, struct parsed *p, char *err, size_t errlen)
 		pos = skip_blank(spec, pos);
 		start = pos;
 		/* '-' belongs to names ("arp-icmp") unless it starts "->". */
-		while (name_char(spec[pos]) &&
+		while (handler_name_char(spec[pos]) &&
 				!(spec[pos] == '-' && (pos == start ||
 					spec[pos + 1] == '>')))
 			pos++;
@@ -202,6 +195,21 @@ lcx_pipeline_check(const char *spec, char *err, size_t errlen)
 	struct parsed p;
 
 	return parse(spec, &p, err, errlen);
+}
+
+int
+lcx_pipeline_flags(const char *spec)
+{
+	struct parsed p;
+	unsigned int i;
+	int rc, flags = 0;
+
+	rc = parse(spec, &p, NULL, 0);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < p.n; i++)
+		flags |= (int)p.st[i].h->flags;
+	return flags;
 }
 
 /* ---- Fast path ------------------------------------------------------------ */
@@ -378,14 +386,14 @@ pipeline_of(const struct lcx_ctx *ctx)
 }
 
 void
-__lcx_pipeline_handoff_refresh(struct lcx_ctx *ctx)
+pipeline_handoff_refresh(struct lcx_ctx *ctx)
 {
 	struct pipeline *pl = pipeline_of(ctx);
 
 	if (pl == NULL)
 		return;
 	memset(pl->ho_out, 0, sizeof(pl->ho_out));
-	pl->nb_out = __lcx_handoff_out(ctx, pl->ho_out);
+	pl->nb_out = handoff_out(ctx, pl->ho_out);
 }
 
 static void
@@ -463,7 +471,7 @@ lcx_pipeline_attach(struct lcx_ctx *ctx, const char *spec)
 		}
 		s->inited = 1;
 	}
-	pl->nb_out = __lcx_handoff_out(ctx, pl->ho_out);
+	pl->nb_out = handoff_out(ctx, pl->ho_out);
 	ctx->burst_arg = pl;
 	ctx->handoff_fn = pipeline_handoff;
 	ctx->burst_fn = pipeline_rx;

@@ -22,7 +22,7 @@
 #include <rte_eal.h>
 #include <rte_lcore.h>
 
-#include "lcx_handler.h"
+#include "lcx_pipeline.h"
 #include "lcx_place.h"
 #include "lcx_port.h"
 

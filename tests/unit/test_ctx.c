@@ -295,6 +295,47 @@ test_tx_rate(void)
 	LCX_TEST_POOL_FULL(pool);
 }
 
+/* Queues given by hand to a context that does not run. */
+static void
+test_queues_by_hand(void)
+{
+	struct lcx_port p0 = { .id = 0, .nb_rxq = 2, .nb_txq = 1 };
+	struct lcx_port p1 = { .id = 1, .nb_rxq = 1, .nb_txq = 1 };
+	struct lcx_ctx_conf conf;
+	struct lcx_ctx *ctx;
+	unsigned int q;
+
+	lcx_ctx_conf_init(&conf);
+	conf.limits.pool_size = 0;
+	conf.limits.max_rxq = 3;
+	ctx = lcx_ctx_create(&conf);
+	CU_ASSERT_FATAL(ctx != NULL);
+	CU_ASSERT(lcx_ctx_rxq_add(ctx, &p0, 0, 1) == 0);
+	CU_ASSERT(lcx_ctx_rxq_add(ctx, &p0, 0, 1) == -EEXIST);
+	CU_ASSERT(lcx_ctx_rxq_add(ctx, &p0, 2, 1) == -EINVAL);
+	CU_ASSERT(lcx_ctx_rxq_add(ctx, &p0, 1, LCX_MAX_PORTS) == -EINVAL);
+	CU_ASSERT(lcx_ctx_rxq_add(NULL, &p0, 1, 1) == -EINVAL);
+	CU_ASSERT(lcx_ctx_rxq_add(ctx, &p0, 1, 1) == 0);
+	CU_ASSERT(lcx_ctx_rxq_add(ctx, &p1, 0, 0) == 0);
+	/* limits.max_rxq is 3 */
+	p1.nb_rxq = 2;
+	CU_ASSERT(lcx_ctx_rxq_add(ctx, &p1, 1, 0) == -ENOSPC);
+	CU_ASSERT(ctx->nb_rxq == 3);
+	for (q = 0; q < 2; q++)
+		CU_ASSERT(ctx->rxq[q].port == &p0 && ctx->rxq[q].queue == q &&
+			ctx->rxq[q].out_port == 1);
+	CU_ASSERT(lcx_ctx_txq_set(ctx, &p1, 1) == -EINVAL);
+	CU_ASSERT(lcx_ctx_txq_set(ctx, &p1, 0) == 0);
+	CU_ASSERT(ctx->txq[1].port == &p1 && ctx->txq[1].queue == 0);
+	CU_ASSERT(ctx->txq[0].port == NULL);
+	/* a running context owns its queues: no change from outside */
+	CU_ASSERT(lcx_ctx_state_set(ctx, LCX_CTX_RUNNING) == 0);
+	CU_ASSERT(lcx_ctx_txq_set(ctx, &p0, 0) == -EBUSY);
+	CU_ASSERT(lcx_ctx_rxq_add(ctx, &p1, 0, 0) == -EBUSY);
+	CU_ASSERT(lcx_ctx_state_set(ctx, LCX_CTX_COMPLETED) == 0);
+	CU_ASSERT(lcx_ctx_free(ctx) == 0);
+}
+
 static CU_TestInfo tests[] = {
 	{ "state table: 11 legal made, 14 illegal refused", test_state_table },
 	{ "compare-and-swap transition", test_state_move },
@@ -302,6 +343,7 @@ static CU_TestInfo tests[] = {
 	{ "error strings", test_strerror },
 	{ "TX buffering and drop accounting", test_tx_buffering },
 	{ "TX rate limit", test_tx_rate },
+	{ "RX and TX queues given by hand", test_queues_by_hand },
 	CU_TEST_INFO_NULL,
 };
 

@@ -3,6 +3,8 @@
  * start/stop/wait, the main lcore, 10 000 create/destroy cycles without
  * leaking memory or lcores. */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -11,6 +13,7 @@
 #include <rte_memzone.h>
 #include <rte_ring.h>
 
+#include "lcx_ctx_worker.h"
 #include "lcx_loop.h"
 #include "lcx_mgr.h"
 #include "lcx_test.h"
@@ -238,6 +241,116 @@ stop_self(void *arg)
 	lcx_ctx_stop_request(lcx_ctx_self());
 }
 
+/* lcx_ctx_call(): fn runs on the target, done back on the caller, each on
+ * its own context's lcore, with fn's result. */
+struct call_probe {
+	struct lcx_ctx *target, *caller;
+	struct lcx_call call;
+	struct lcx_ctx *ran_on, *done_on;
+	int post_rc;
+	volatile int done;
+};
+
+static int
+call_fn(void *arg)
+{
+	struct call_probe *p = arg;
+
+	p->ran_on = lcx_ctx_self();
+	return 42;
+}
+
+static void
+call_done(struct lcx_call *call)
+{
+	struct call_probe *p = call->user;
+
+	p->done_on = lcx_ctx_self();
+	__atomic_store_n(&p->done, call->result, __ATOMIC_RELEASE);
+}
+
+static void
+call_start(void *arg)
+{
+	struct call_probe *p = arg;
+
+	p->call = (struct lcx_call){
+		.fn = call_fn, .arg = p, .done = call_done,
+		.prio = LCX_PRIO_NORMAL, .user = p,
+	};
+	p->post_rc = lcx_ctx_call(p->target, &p->call);
+}
+
+static void
+test_ctx_call(void)
+{
+	struct call_probe p = { 0 };
+	struct lcx_call c = { 0 };
+	unsigned int i;
+
+	p.caller = create(1, SOCKET_ID_ANY, "caller");
+	p.target = create(2, SOCKET_ID_ANY, "target");
+	CU_ASSERT_FATAL(p.caller != NULL && p.target != NULL);
+	/* not from a context's loop: refused */
+	c.fn = call_fn;
+	c.done = call_done;
+	CU_ASSERT(lcx_ctx_call(p.target, &c) == -EINVAL);
+	CU_ASSERT(lcx_mgr_start_all() == 2);
+	CU_ASSERT(lcx_ctx_post(p.caller, call_start, &p, LCX_PRIO_NORMAL) == 0);
+	for (i = 0; i < 5000 && !__atomic_load_n(&p.done, __ATOMIC_ACQUIRE);
+			i++)
+		rte_delay_us_sleep(1000);
+	CU_ASSERT(p.post_rc == 0);
+	CU_ASSERT(p.done == 42);
+	CU_ASSERT(p.ran_on == p.target);
+	CU_ASSERT(p.done_on == p.caller);
+	CU_ASSERT(p.call.reply_to == p.caller->runq);
+	lcx_mgr_stop_all();
+	CU_ASSERT(lcx_mgr_wait_all() == 0);
+	CU_ASSERT(lcx_mgr_ctx_destroy(p.caller->id) == 0);
+	CU_ASSERT(lcx_mgr_ctx_destroy(p.target->id) == 0);
+}
+
+/* The topology table: a header and one row per EAL lcore, main first,
+ * "yes" where a context lives. */
+static void
+test_topo_dump(void)
+{
+	struct lcx_ctx *c = create(3, SOCKET_ID_ANY, NULL);
+	char *buf = NULL, line[128];
+	size_t len = 0;
+	unsigned int rows = 0, lc, used = 0;
+	int sock, cpu;
+	char role[16], ctx[8];
+	FILE *f = open_memstream(&buf, &len);
+	FILE *r;
+
+	CU_ASSERT_FATAL(c != NULL && f != NULL);
+	lcx_mgr_topo_dump(f);
+	fclose(f);
+	r = fmemopen(buf, len, "r");
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT(fgets(line, sizeof(line), r) != NULL);
+	CU_ASSERT(strncmp(line, "lcore", 5) == 0);
+	while (fgets(line, sizeof(line), r) != NULL) {
+		CU_ASSERT(sscanf(line, "%u %d %d %15s %7s", &lc, &sock, &cpu,
+			role, ctx) == 5);
+		CU_ASSERT(lc == rows);
+		CU_ASSERT(strcmp(role, lc == 0 ? "main" : "worker") == 0);
+		CU_ASSERT(cpu == (int)(lc % 2));
+		if (strcmp(ctx, "yes") == 0) {
+			used++;
+			CU_ASSERT(lc == 3);
+		}
+		rows++;
+	}
+	CU_ASSERT(rows == 4);
+	CU_ASSERT(used == 1);
+	fclose(r);
+	free(buf);
+	CU_ASSERT(lcx_mgr_ctx_destroy(c->id) == 0);
+}
+
 static void
 test_start_stop_main(void)
 {
@@ -291,6 +404,9 @@ static CU_TestInfo tests[] = {
 	{ "allocation order and no free lcore", test_allocation_order },
 	{ "every error path returns its code", test_errors },
 	{ "10000 create/destroy cycles, no leak", test_create_destroy_10000 },
+	{ "cross-context call: fn on the target, done on the caller",
+		test_ctx_call },
+	{ "topology table", test_topo_dump },
 	{ "start, stop, wait, main lcore, drain", test_start_stop_main },
 	CU_TEST_INFO_NULL,
 };

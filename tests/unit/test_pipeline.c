@@ -158,10 +158,45 @@ test_stats_and_output(void)
 	CU_ASSERT_EQUAL(lcx_tk_free(tk), 0);
 }
 
+/* What a spec asks of the application, and group membership seen by
+ * handlers whichever order connect and attach come in. */
+static void
+test_flags_and_group(void)
+{
+	struct lcx_tk *tk = lcx_tk_create(2, 2, 255);
+	struct lcx_ctx *c[2];
+	unsigned int self = 99;
+
+	CU_ASSERT_EQUAL(lcx_pipeline_flags("io"), 0);
+	CU_ASSERT_EQUAL(lcx_pipeline_flags("io -> handoff -> count"),
+		LCX_HANDLER_F_HANDOFF);
+	CU_ASSERT_EQUAL(lcx_pipeline_flags("nope"), -ENOENT);
+	CU_ASSERT_EQUAL(lcx_pipeline_flags("io ->"), -EINVAL);
+	CU_ASSERT_FATAL(tk != NULL);
+	c[0] = lcx_tk_ctx(tk, 0);
+	c[1] = lcx_tk_ctx(tk, 1);
+	/* the kit connects its contexts */
+	CU_ASSERT_EQUAL(lcx_handoff_group(c[1], &self), 2);
+	CU_ASSERT_EQUAL(self, 1);
+	CU_ASSERT_EQUAL(lcx_tk_attach(tk, "handoff"), 0);
+	CU_ASSERT_EQUAL(lcx_handoff_disconnect(c[0]), 0);
+	CU_ASSERT_EQUAL(lcx_handoff_disconnect(c[0]), -ENOENT);
+	CU_ASSERT_EQUAL(lcx_handoff_group(c[1], &self), 1);
+	CU_ASSERT_EQUAL(self, 0);
+	/* connected again after the attach: seen at once */
+	CU_ASSERT_EQUAL(lcx_handoff_connect(c, 2, 64), 0);
+	CU_ASSERT_EQUAL(lcx_handoff_group(c[0], &self), 2);
+	CU_ASSERT_EQUAL(self, 0);
+	CU_ASSERT_EQUAL(lcx_handoff_connect(c, 2, 64), -EBUSY);
+	CU_ASSERT_EQUAL(lcx_handoff_connect(c, 2, 100), -EINVAL);
+	CU_ASSERT_EQUAL(lcx_tk_free(tk), 0);
+}
+
 CU_TestInfo pipeline_tests[] = {
 	{ "spec syntax and errors", test_syntax },
 	{ "attach and detach", test_attach_detach },
 	{ "counters and default output", test_stats_and_output },
+	{ "spec flags; handoff group after attach", test_flags_and_group },
 	CU_TEST_INFO_NULL,
 };
 
