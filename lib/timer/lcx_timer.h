@@ -11,6 +11,7 @@
  */
 
 #include <stdint.h>
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
 
 #include "lcx_common.h"
