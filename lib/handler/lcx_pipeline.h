@@ -71,12 +71,14 @@ const struct lcx_handler *lcx_handler_get(unsigned int i);
  * @param path
  *   Path of the shared object.
  * @return
- *   0; -ENOENT (dlopen failed: missing file or unresolved symbol, logged
- *   with dlerror()); -EEXIST (loaded already); -EPROTO (built against
+ *   0; -EINVAL (path NULL, or a handler with a bad name, no process()
+ *   or too many drop reasons: nothing registered); -ENOENT (dlopen()
+ *   failed: missing file, not an ELF object or an unresolved symbol,
+ *   logged with dlerror()); -EEXIST (the object is loaded already, or a
+ *   handler name is taken: nothing registered); -EPROTO (built against
  *   another LCX_HANDLER_ABI_VERSION: logged with the path and both
- *   versions; nothing registered); -EEXIST
- *   (a handler name is taken; nothing registered); -ENODATA (it registers
- *   no handler); -ENOSPC (registry full); -EINVAL (NULL).
+ *   versions; nothing registered); -ENODATA (it registers no handler);
+ *   -ENOMEM (no memory to register its handlers).
  */
 int lcx_plugin_load(const char *path);
 

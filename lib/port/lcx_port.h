@@ -204,21 +204,26 @@ struct lcx_port *lcx_port_get(uint16_t id);
  * @param port
  *   The port.
  * @param st
- *   Filled in.
+ *   Filled in (zeroed first).
  * @return
- *   0, or a negative error (-ENOTSUP).
+ *   0; -EINVAL (NULL port or st); -ENOTSUP (the driver keeps none); or
+ *   the driver's error: for ethdev ports rte_eth_stats_get()'s (-ENODEV
+ *   for a device gone, -EIO).
  */
 int lcx_port_stats_get(struct lcx_port *port, struct lcx_port_stats *st);
 
 /**
- * Read link state.
+ * Read link state, without waiting for the link to come up.
  *
  * @param port
  *   The port.
  * @param link
- *   Filled in.
+ *   Filled in (zeroed first); speed_mbps is 0 when the device does not
+ *   know it.
  * @return
- *   0, or a negative error (-ENOTSUP).
+ *   0; -EINVAL (NULL port or link); -ENOTSUP (the driver has no link); or
+ *   the driver's error: for ethdev ports rte_eth_link_get_nowait()'s
+ *   (-ENODEV, -ENOTSUP when the PMD cannot tell).
  */
 int lcx_port_link_get(struct lcx_port *port, struct lcx_port_link *link);
 

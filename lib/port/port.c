@@ -7,6 +7,11 @@
 
 #include "lcx_port.h"
 
+/* Drivers are compiled into liblcx (there is no driver plugin path: the
+ * driver SDK of DPDK is not installed, and one ethdev driver covers every
+ * PMD), so the table holds what this build registers: two today.  A build
+ * that adds a ninth stops at start-up on the RTE_VERIFY below, never at
+ * run time. */
 #define MAX_DRIVERS 8
 
 static const struct lcx_port_ops *drivers[MAX_DRIVERS];
