@@ -56,7 +56,7 @@ extern "C" {
  * built against another version is refused.  Bump on any change to
  * either.  (Overridable only so the tests can build a mismatched plugin.)
  */
-#define LCX_HANDLER_ABI_VERSION 1
+#define LCX_HANDLER_ABI_VERSION 2
 #endif
 
 /** Most drop reasons one handler declares. */
@@ -72,6 +72,7 @@ extern "C" {
 #define LCX_ACT_KIND_HANDOFF  0x2
 #define LCX_ACT_KIND_DROP     0x3
 #define LCX_ACT_KIND_TAKEN    0x4
+#define LCX_ACT_KIND_BRANCH   0x5
 
 /** Go on to the next stage (or the default output after the last). */
 #define LCX_ACT_CONTINUE 0
@@ -83,6 +84,14 @@ extern "C" {
 #define LCX_ACT_DROP(r) ((uint16_t)(LCX_ACT_KIND_DROP << 12 | (r)))
 /** The handler kept the mbuf (or freed it itself); the pipeline forgets it. */
 #define LCX_ACT_TAKEN ((uint16_t)(LCX_ACT_KIND_TAKEN << 12))
+
+/**
+ * Send to branch b of this stage: a later stage of the pipeline, named by
+ * its label and turned into b by lcx_handler_branch() in init().
+ */
+#define LCX_ACT_BRANCH(b) ((uint16_t)(LCX_ACT_KIND_BRANCH << 12 | (b)))
+/** Most branches one stage has. */
+#define LCX_STAGE_MAX_BRANCHES 8
 
 /** Kind of a decision. */
 #define LCX_ACT_KIND(a) ((uint16_t)(a) >> 12)
@@ -249,6 +258,26 @@ void __lcx_handler_register(uint32_t abi, struct lcx_handler *h);
 	}                                                                \
 	static struct lcx_handler lcx_handler_ ## sym
 
+
+/**
+ * From a handler's init() only: make the stage labelled @p label, a later
+ * stage of the pipeline being attached, a branch of the stage being
+ * initialised, for LCX_ACT_BRANCH().  A label is a stage's handler name
+ * unless the spec gives one ("resp: arp-icmp"); see lcx_pipeline.h.
+ *
+ * @param ctx
+ *   The context init() was given.
+ * @param label
+ *   The label.
+ * @return
+ *   The branch index b (0, 1, ...; the same label gives the same b);
+ *   -ENOENT (no stage has that label); -EEXIST (two stages of that handler
+ *   and neither labelled: ambiguous); -EINVAL (NULL, not called from
+ *   init(), or the stage is this one or an earlier one: branches go
+ *   forward only); -ENOSPC (more than LCX_STAGE_MAX_BRANCHES).  Each
+ *   error is logged with the handler and the label.
+ */
+int lcx_handler_branch(struct lcx_ctx *ctx, const char *label);
 
 /**
  * The handoff group of a context, for handlers deciding LCX_ACT_HANDOFF.

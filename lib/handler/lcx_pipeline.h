@@ -10,11 +10,21 @@
  * A pipeline is the ordered chain of handlers a context runs; its spec is
  *
  *     spec  := stage ( "->" stage )*
- *     stage := name [ "(" args ")" ]
+ *     stage := [ label ":" ] name [ "(" args ")" ]
  *
  * e.g. "macswap" or "filter(drop udp dport 53) -> l3lpm(routes=/r) -> count".
- * Names are [A-Za-z0-9_-]; args is any text with balanced parentheses,
- * handed to the handler's init() as is (blanks around it trimmed).
+ * Names and labels are [A-Za-z0-9_-]; args is any text with balanced
+ * parentheses, handed to the handler's init() as is (blanks around it
+ * trimmed).  A stage's label is its handler's name unless one is written;
+ * written labels are unique.  Labels are what branches name: a handler
+ * that branches takes labels in its arguments and turns each into a
+ * branch in init() (lcx_handler_branch()), e.g.
+ *
+ *     "classify(arp=resp, ipv4=route) -> resp: arp-icmp -> route: l3lpm"
+ *
+ * Packets go down a line of stages; a branch sends some of them ahead to a
+ * later stage, where they join the packets arriving there, in the same
+ * pass over the burst.
  *
  * Control functions here run on a control thread while the context is not
  * running; only the *_stats_get() readers may run beside the loop.
@@ -164,6 +174,10 @@ struct lcx_handler_stats {
 	uint16_t nb_drops;            /**< the handler's + LCX_PIPELINE_DROPS */
 	const char *drop_name[LCX_HANDLER_MAX_DROPS + LCX_PIPELINE_DROPS];
 	uint64_t drop[LCX_HANDLER_MAX_DROPS + LCX_PIPELINE_DROPS];
+	uint16_t nb_branches;         /**< branches the stage's init() made */
+	/** label of the stage each branch goes to */
+	const char *branch_name[LCX_STAGE_MAX_BRANCHES];
+	uint64_t branch[LCX_STAGE_MAX_BRANCHES]; /**< packets sent down each */
 };
 
 /**

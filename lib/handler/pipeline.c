@@ -34,6 +34,7 @@ struct stage_stats {
 	uint64_t dropped;
 	uint64_t cycles;
 	uint64_t drop[LCX_HANDLER_MAX_DROPS + LCX_PIPELINE_DROPS];
+	uint64_t branch[LCX_STAGE_MAX_BRANCHES];
 };
 
 struct stage {
@@ -41,24 +42,40 @@ struct stage {
 	lcx_handler_process_fn process;
 	void *priv;
 	uint16_t nb_drops;            /* the handler's own */
+	uint8_t nb_branches;
+	uint8_t branch[LCX_STAGE_MAX_BRANCHES]; /* branch b -> stage index */
 	/* Cold. */
 	const struct lcx_handler *h;
 	int inited;
+	char label[NAME_MAX_LEN];
 	struct stage_stats st __rte_cache_aligned;
 } __rte_cache_aligned;
+
+/* Packets sent ahead to a stage by a branch, waiting for the walk to get
+ * there in the same burst. */
+struct pending {
+	uint16_t n;
+	struct rte_mbuf *m[LCX_BURST];
+};
 
 struct pipeline {
 	unsigned int nb_stages;
 	unsigned int resume;          /* first stage run for handed-off packets */
 	unsigned int nb_out;          /* handoff group size; 0: none */
+	uint32_t pend_mask;           /* bit per stage with pending packets */
 	struct rte_ring *ho_out[LCX_HANDOFF_MAX]; /* to member i; NULL: self */
 	struct stage stage[LCX_PIPELINE_MAX_STAGES];
+	struct pending pend[LCX_PIPELINE_MAX_STAGES];
 };
+
+_Static_assert(LCX_PIPELINE_MAX_STAGES <= 32, "pend_mask has 32 bits");
 
 /* ---- Spec parsing --------------------------------------------------------- */
 
 struct parsed_stage {
 	char name[NAME_MAX_LEN];
+	char label[NAME_MAX_LEN];     /* "label:" before the name, or the name */
+	int labelled;                 /* the label was written */
 	size_t col;                   /* 1-based column of the name */
 	size_t args_off, args_len;
 	const struct lcx_handler *h;
@@ -100,6 +117,37 @@ skip_blank(const char *s, size_t pos)
 	return pos;
 }
 
+/* End of the name starting at pos: '-' belongs to names ("arp-icmp")
+ * unless it starts "->". */
+static size_t
+name_end(const char *s, size_t pos)
+{
+	size_t start = pos;
+
+	while (handler_name_char(s[pos]) &&
+			!(s[pos] == '-' && (pos == start || s[pos + 1] == '>')))
+		pos++;
+	return pos;
+}
+
+/* Stage whose label is l: its index; -ENOENT (none), -EEXIST (two
+ * unlabelled stages of that handler: ambiguous). */
+static int
+label_find(const struct parsed *p, const char *l)
+{
+	unsigned int i;
+	int found = -ENOENT;
+
+	for (i = 0; i < p->n; i++) {
+		if (strcmp(p->st[i].label, l) != 0)
+			continue;
+		if (p->st[i].labelled)
+			return (int)i;
+		found = found == -ENOENT ? (int)i : -EEXIST;
+	}
+	return found;
+}
+
 static int
 parse(const char *spec, struct parsed *p, char *err, size_t errlen)
 {
@@ -114,13 +162,19 @@ parse(const char *spec, struct parsed *p, char *err, size_t errlen)
 	for (;;) {
 		struct parsed_stage *ps;
 
+		size_t lstart = 0, lend = 0;
+
 		pos = skip_blank(spec, pos);
 		start = pos;
-		/* '-' belongs to names ("arp-icmp") unless it starts "->". */
-		while (handler_name_char(spec[pos]) &&
-				!(spec[pos] == '-' && (pos == start ||
-					spec[pos + 1] == '>')))
-			pos++;
+		pos = name_end(spec, pos);
+		end = skip_blank(spec, pos);
+		if (pos != start && spec[end] == ':') {
+			/* "label: name" */
+			lstart = start;
+			lend = pos;
+			start = skip_blank(spec, end + 1);
+			pos = name_end(spec, start);
+		}
 		if (pos == start)
 			return parse_error(err, errlen, -EINVAL,
 				"col %zu: expected a handler name, found %s",
@@ -136,6 +190,22 @@ parse(const char *spec, struct parsed *p, char *err, size_t errlen)
 				start + 1, NAME_MAX_LEN - 1);
 		memcpy(ps->name, spec + start, pos - start);
 		ps->name[pos - start] = '\0';
+		ps->labelled = lend != 0;
+		if (ps->labelled) {
+			if (lend - lstart >= NAME_MAX_LEN)
+				return parse_error(err, errlen, -EINVAL,
+					"col %zu: label longer than %d",
+					lstart + 1, NAME_MAX_LEN - 1);
+			memcpy(ps->label, spec + lstart, lend - lstart);
+			ps->label[lend - lstart] = '\0';
+			if (label_find(p, ps->label) >= 0 &&
+					p->st[label_find(p, ps->label)].labelled)
+				return parse_error(err, errlen, -EINVAL,
+					"col %zu: label '%s' used twice",
+					lstart + 1, ps->label);
+		} else {
+			memcpy(ps->label, ps->name, sizeof(ps->label));
+		}
 		ps->col = start + 1;
 		ps->args_off = pos;
 		ps->args_len = 0;
@@ -282,6 +352,23 @@ dispatch(struct pipeline *pl, struct lcx_ctx *ctx, struct stage *s,
 		case LCX_ACT_KIND_TAKEN:
 			s->st.pkts_taken += cnt;
 			break;
+		case LCX_ACT_KIND_BRANCH: {
+			struct pending *pd;
+
+			if (unlikely(arg >= s->nb_branches)) {
+				stage_drop(ctx, s, s->nb_drops +
+					DROP_BAD_DECISION, &pkts[i], cnt);
+				break;
+			}
+			/* Forward only (checked at attach), and a burst holds
+			 * at most LCX_BURST packets: pd->m cannot overflow. */
+			pd = &pl->pend[s->branch[arg]];
+			memcpy(&pd->m[pd->n], &pkts[i], cnt * sizeof(pkts[0]));
+			pd->n += cnt;
+			pl->pend_mask |= 1u << s->branch[arg];
+			s->st.branch[arg] += cnt;
+			break;
+		}
 		default:
 			stage_drop(ctx, s, s->nb_drops + DROP_BAD_DECISION,
 				&pkts[i], cnt);
@@ -306,9 +393,25 @@ run(struct pipeline *pl, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
 
 	memset(act, 0, n * sizeof(act[0]));
 	t0 = rte_rdtsc();
-	for (i = first; i < pl->nb_stages && n != 0; i++) {
+	for (i = first; i < pl->nb_stages; i++) {
 		struct stage *s = &pl->stage[i];
 
+		/* A linear pipeline never has pending packets: one test. */
+		if (unlikely(pl->pend_mask != 0) &&
+				(pl->pend_mask & (1u << i)) != 0) {
+			struct pending *pd = &pl->pend[i];
+
+			memcpy(&pkts[n], pd->m, pd->n * sizeof(pkts[0]));
+			memset(&act[n], 0, pd->n * sizeof(act[0]));
+			n += pd->n;
+			pd->n = 0;
+			pl->pend_mask &= ~(1u << i);
+		}
+		if (n == 0) {
+			if (pl->pend_mask == 0)
+				break;
+			continue;
+		}
 		nd = s->process(s->priv, ctx, pkts, act, n);
 		t1 = rte_rdtsc();
 		s->st.cycles += t1 - t0;
@@ -396,6 +499,56 @@ pipeline_handoff_refresh(struct lcx_ctx *ctx)
 	pl->nb_out = handoff_out(ctx, pl->ho_out);
 }
 
+/* The pipeline lcx_pipeline_attach() is building on this thread, so that
+ * lcx_handler_branch() can resolve labels from a handler's init(). */
+static __thread struct {
+	struct lcx_ctx *ctx;
+	struct pipeline *pl;
+	const struct parsed *p;
+	unsigned int cur;
+} building;
+
+int
+lcx_handler_branch(struct lcx_ctx *ctx, const char *label)
+{
+	struct stage *s;
+	unsigned int b;
+	int t;
+
+	if (ctx == NULL || label == NULL || building.ctx != ctx) {
+		LCX_LOG(ERR, "lcx_handler_branch: only from a handler's init()");
+		return -EINVAL;
+	}
+	s = &building.pl->stage[building.cur];
+	t = label_find(building.p, label);
+	if (t == -ENOENT) {
+		LCX_LOG(ERR, "%s: branch to '%s': no stage has that label",
+			s->h->name, label);
+		return -ENOENT;
+	}
+	if (t == -EEXIST) {
+		LCX_LOG(ERR, "%s: branch to '%s': two stages of that handler; "
+			"label the one meant ('x: %s')", s->h->name, label, label);
+		return -EEXIST;
+	}
+	if ((unsigned int)t <= building.cur) {
+		LCX_LOG(ERR, "%s: branch to '%s': stage %d is not after this "
+			"one (%u): branches go forward only", s->h->name, label,
+			t, building.cur);
+		return -EINVAL;
+	}
+	for (b = 0; b < s->nb_branches; b++)
+		if (s->branch[b] == t)
+			return (int)b;
+	if (s->nb_branches == LCX_STAGE_MAX_BRANCHES) {
+		LCX_LOG(ERR, "%s: more than %d branches", s->h->name,
+			LCX_STAGE_MAX_BRANCHES);
+		return -ENOSPC;
+	}
+	s->branch[s->nb_branches] = (uint8_t)t;
+	return s->nb_branches++;
+}
+
 static void
 stages_free(struct pipeline *pl, struct lcx_ctx *ctx)
 {
@@ -441,6 +594,7 @@ lcx_pipeline_attach(struct lcx_ctx *ctx, const char *spec)
 		s->h = h;
 		s->process = h->process;
 		s->nb_drops = h->nb_drops;
+		memcpy(s->label, p.st[i].label, sizeof(s->label));
 		if (h->flags & LCX_HANDLER_F_HANDOFF)
 			pl->resume = i + 1;
 		if (h->priv_size != 0) {
@@ -461,7 +615,12 @@ lcx_pipeline_attach(struct lcx_ctx *ctx, const char *spec)
 		memcpy(args, spec + p.st[i].args_off, p.st[i].args_len);
 		args[p.st[i].args_len] = '\0';
 		if (h->init != NULL) {
+			building.ctx = ctx;
+			building.pl = pl;
+			building.p = &p;
+			building.cur = i;
 			rc = h->init(s->priv, args, ctx);
+			building.ctx = NULL;
 			if (rc != 0) {
 				LCX_LOG(ERR, "pipeline '%s': col %zu: %s(%s) on "
 					"%s: %s", spec, p.st[i].col, h->name,
@@ -537,6 +696,11 @@ lcx_pipeline_stats_get(const struct lcx_ctx *ctx, unsigned int stage,
 	st->dropped = v->dropped;
 	st->cycles = v->cycles;
 	st->nb_drops = s->nb_drops + LCX_PIPELINE_DROPS;
+	st->nb_branches = s->nb_branches;
+	for (r = 0; r < s->nb_branches; r++) {
+		st->branch_name[r] = pl->stage[s->branch[r]].label;
+		st->branch[r] = v->branch[r];
+	}
 	for (r = 0; r < st->nb_drops; r++) {
 		st->drop_name[r] = r < s->nb_drops ? s->h->drop_names[r] :
 			pipeline_drop_names[r - s->nb_drops];
@@ -555,6 +719,9 @@ lcx_handler_stats_add(struct lcx_handler_stats *sum,
 		sum->handler = st->handler;
 		sum->nb_drops = st->nb_drops;
 		memcpy(sum->drop_name, st->drop_name, sizeof(st->drop_name));
+		sum->nb_branches = st->nb_branches;
+		memcpy(sum->branch_name, st->branch_name,
+			sizeof(st->branch_name));
 	}
 	sum->bursts += st->bursts;
 	sum->pkts_in += st->pkts_in;
@@ -566,6 +733,8 @@ lcx_handler_stats_add(struct lcx_handler_stats *sum,
 	sum->cycles += st->cycles;
 	for (r = 0; r < st->nb_drops && r < sum->nb_drops; r++)
 		sum->drop[r] += st->drop[r];
+	for (r = 0; r < st->nb_branches && r < sum->nb_branches; r++)
+		sum->branch[r] += st->branch[r];
 }
 
 void
@@ -585,6 +754,9 @@ lcx_pipeline_dump(const struct lcx_ctx *ctx, FILE *f)
 			st.pkts_in, st.pkts_continue, st.pkts_tx,
 			st.pkts_handoff, st.dropped, st.pkts_in ?
 			(double)st.cycles / st.pkts_in : 0.0);
+		for (r = 0; r < st.nb_branches; r++)
+			fprintf(f, "  branch %s %" PRIu64 "\n",
+				st.branch_name[r], st.branch[r]);
 		for (r = 0; r < st.nb_drops; r++)
 			if (st.drop[r] != 0)
 				fprintf(f, "  drop %s %" PRIu64 "\n",

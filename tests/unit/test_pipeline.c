@@ -192,11 +192,134 @@ test_flags_and_group(void)
 	CU_ASSERT_EQUAL(lcx_tk_free(tk), 0);
 }
 
+/* Labels in the spec, and every way a branch can be refused. */
+static void
+test_branch_syntax(void)
+{
+	struct lcx_tk *tk = lcx_tk_create(1, 2, 63);
+	struct lcx_ctx *ctx;
+	char err[160];
+
+	CU_ASSERT_FATAL(tk != NULL);
+	ctx = lcx_tk_ctx(tk, 0);
+	CU_ASSERT_EQUAL(lcx_pipeline_check("a: io -> b : count", err,
+		sizeof(err)), 2);
+	CU_ASSERT_EQUAL(lcx_pipeline_check("a: io -> a: count", err,
+		sizeof(err)), -EINVAL);
+	CU_ASSERT(strcmp(err, "col 10: label 'a' used twice") == 0);
+	CU_ASSERT_EQUAL(lcx_pipeline_check("a: -> io", err, sizeof(err)),
+		-EINVAL);
+	CU_ASSERT_EQUAL(lcx_pipeline_check("x: nope", err, sizeof(err)),
+		-ENOENT);
+	/* resolved in init(): unknown, backwards, itself, ambiguous */
+	CU_ASSERT_EQUAL(lcx_pipeline_attach(ctx, "classify(arp=zz) -> io"),
+		-ENOENT);
+	CU_ASSERT_EQUAL(lcx_pipeline_attach(ctx,
+		"a: io -> classify(arp=a) -> io"), -EINVAL);
+	CU_ASSERT_EQUAL(lcx_pipeline_attach(ctx,
+		"c: classify(arp=c) -> io"), -EINVAL);
+	CU_ASSERT_EQUAL(lcx_pipeline_attach(ctx,
+		"classify(arp=io) -> io -> io"), -EEXIST);
+	CU_ASSERT_EQUAL(lcx_pipeline_stages(ctx), 0);
+	/* the same label twice is one branch; a labelled stage wins */
+	CU_ASSERT_EQUAL(lcx_pipeline_attach(ctx,
+		"classify(arp=io, ipv4=io) -> io -> io: count"), 0);
+	CU_ASSERT_EQUAL(lcx_pipeline_stages(ctx), 3);
+	/* not from init() */
+	CU_ASSERT_EQUAL(lcx_handler_branch(ctx, "io"), -EINVAL);
+	CU_ASSERT_EQUAL(lcx_tk_free(tk), 0);
+}
+
+static unsigned int
+tx_matching(struct lcx_tk *tk, uint16_t port, uint16_t ether_type,
+		uint8_t first_dst_byte)
+{
+	unsigned int i, k = 0;
+
+	for (i = 0; i < lcx_tk_tx_count(tk, port); i++) {
+		const struct rte_ether_hdr *e = rte_pktmbuf_mtod(
+			lcx_tk_tx_pkt(tk, port, i), const struct rte_ether_hdr *);
+
+		k += e->ether_type == rte_cpu_to_be_16(ether_type) &&
+			e->dst_addr.addr_bytes[0] == first_dst_byte;
+	}
+	return k;
+}
+
+/* A burst of ARP, IPv4 and IPv6 through a classifier: each branch's
+ * packets reach their stage in one burst, skip what they jump over, join
+ * the packets already going there, and are counted per branch. */
+static void
+test_branch_grouping(void)
+{
+	static const struct rte_ether_addr mac = {{ 0x02, 0, 0, 0, 0, 0x77 }};
+	struct lcx_tk *tk = lcx_tk_create(1, 2, 255);
+	struct lcx_handler_stats st[4];
+	struct rte_mbuf *m[12];
+	unsigned int i;
+
+	CU_ASSERT_FATAL(tk != NULL);
+	CU_ASSERT_FATAL(lcx_tk_attach(tk, "classify(ipv4=route, ipv6=drop) "
+		"-> macswap -> count -> route: io") == 0);
+	/* interleaved: ARP, IPv4, IPv6, ARP, IPv4, IPv6, ... */
+	for (i = 0; i < 12; i++) {
+		if (i % 3 == 0)
+			m[i] = lcx_tk_arp_request(lcx_tk_pool(tk), &mac,
+				"198.18.0.1", "198.18.0.2");
+		else if (i % 3 == 1)
+			m[i] = lcx_tk_udp(lcx_tk_pool(tk), "198.18.0.1",
+				"198.18.1.1", 1, 2, 10);
+		else
+			m[i] = lcx_tk_udp(lcx_tk_pool(tk), "2001:db8::1",
+				"2001:db8::2", 1, 2, 10);
+		CU_ASSERT_FATAL(m[i] != NULL);
+	}
+	lcx_tk_rx(tk, 0, 0, m, 12);
+	for (i = 0; i < 4; i++)
+		CU_ASSERT_FATAL(lcx_pipeline_stats_get(lcx_tk_ctx(tk, 0), i,
+			&st[i]) == 0);
+	/* classify: 4 down the route branch, 4 dropped, 4 go on */
+	CU_ASSERT_EQUAL(st[0].nb_branches, 1);
+	CU_ASSERT(strcmp(st[0].branch_name[0], "route") == 0);
+	CU_ASSERT_EQUAL(st[0].branch[0], 4);
+	CU_ASSERT_EQUAL(st[0].pkts_continue, 4);
+	CU_ASSERT_EQUAL(lcx_tk_drops(tk, 0, 0, "unwanted"), 4);
+	/* macswap and count see the ARP packets only */
+	CU_ASSERT_EQUAL(st[1].pkts_in, 4);
+	CU_ASSERT_EQUAL(st[2].pkts_in, 4);
+	/* io gets both groups in one burst */
+	CU_ASSERT_EQUAL(st[3].pkts_in, 8);
+	CU_ASSERT_EQUAL(st[3].bursts, 1);
+	/* out on port 1: ARP swapped (dst is now the sender, 02:..:77),
+	 * IPv4 untouched (dst still the kit's default 02:00:00:00:00:02) */
+	CU_ASSERT_EQUAL(lcx_tk_tx_count(tk, 1), 8);
+	CU_ASSERT_EQUAL(tx_matching(tk, 1, RTE_ETHER_TYPE_ARP, 0x02), 4);
+	CU_ASSERT_EQUAL(tx_matching(tk, 1, RTE_ETHER_TYPE_IPV4, 0x02), 4);
+	for (i = 0; i < 8; i++) {
+		const struct rte_ether_hdr *e = rte_pktmbuf_mtod(
+			lcx_tk_tx_pkt(tk, 1, i), const struct rte_ether_hdr *);
+
+		if (e->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP)) {
+			CU_ASSERT(rte_is_same_ether_addr(&e->dst_addr, &mac));
+		} else {
+			CU_ASSERT(e->dst_addr.addr_bytes[5] == 0x02);
+		}
+	}
+	/* a branch that empties the line: stages after still run */
+	lcx_tk_tx_clear(tk);
+	m[0] = lcx_tk_udp(lcx_tk_pool(tk), "198.18.0.1", "198.18.1.1", 1, 2, 0);
+	lcx_tk_rx(tk, 0, 0, m, 1);
+	CU_ASSERT_EQUAL(lcx_tk_tx_count(tk, 1), 1);
+	CU_ASSERT_EQUAL(lcx_tk_free(tk), 0);
+}
+
 CU_TestInfo pipeline_tests[] = {
 	{ "spec syntax and errors", test_syntax },
 	{ "attach and detach", test_attach_detach },
 	{ "counters and default output", test_stats_and_output },
 	{ "spec flags; handoff group after attach", test_flags_and_group },
+	{ "labels and branch errors", test_branch_syntax },
+	{ "branches: grouping, skipping, counters", test_branch_grouping },
 	CU_TEST_INFO_NULL,
 };
 
