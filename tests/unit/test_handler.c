@@ -101,7 +101,7 @@ test_registry(void)
 	const struct lcx_handler *h;
 	static const char *const builtin[] = { "io", "macswap", "l2rewrite",
 		"l3lpm", "arp-icmp", "udp-echo", "handoff", "capture", "filter",
-		"count", "test-decide" };
+		"count", "classify", "test-decide" };
 	unsigned int i, n = 0;
 
 	for (i = 0; i < RTE_DIM(builtin); i++) {
