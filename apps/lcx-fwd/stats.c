@@ -294,6 +294,12 @@ json_stage(unsigned int i, const struct lcx_handler_stats *st)
 	for (d = 0; d < st->nb_drops; d++)
 		printf("%s\"%s\": %" PRIu64, d ? ", " : "", st->drop_name[d],
 				st->drop[d]);
+	printf("}, \"label\": ");
+	json_str(st->label);
+	printf(", \"branches\": {");
+	for (d = 0; d < st->nb_branches; d++)
+		printf("%s\"%s\": %" PRIu64, d ? ", " : "",
+				st->branch_name[d], st->branch[d]);
 	printf("}}");
 }
 

@@ -44,6 +44,9 @@ extern "C" {
 /** Most stages in one pipeline. */
 #define LCX_PIPELINE_MAX_STAGES 16
 
+/** Longest handler name or stage label, with its NUL. */
+#define LCX_PIPELINE_LABEL_LEN 32
+
 /**
  * Reasons the pipeline adds after each handler's own: "handoff-full" (the
  * ring to the other context was full) and "bad-decision" (a decision the
@@ -163,6 +166,7 @@ void lcx_pipeline_detach(struct lcx_ctx *ctx);
 /** Counters of one stage on one context (a copy). */
 struct lcx_handler_stats {
 	const char *handler;          /**< handler name */
+	char label[LCX_PIPELINE_LABEL_LEN]; /**< the stage's label */
 	uint64_t bursts;              /**< process() calls */
 	uint64_t pkts_in;
 	uint64_t pkts_continue;       /**< passed on to the next stage */
@@ -175,8 +179,9 @@ struct lcx_handler_stats {
 	const char *drop_name[LCX_HANDLER_MAX_DROPS + LCX_PIPELINE_DROPS];
 	uint64_t drop[LCX_HANDLER_MAX_DROPS + LCX_PIPELINE_DROPS];
 	uint16_t nb_branches;         /**< branches the stage's init() made */
-	/** label of the stage each branch goes to */
-	const char *branch_name[LCX_STAGE_MAX_BRANCHES];
+	/** label of the stage each branch goes to (copies: the stats outlive
+	 *  the pipeline) */
+	char branch_name[LCX_STAGE_MAX_BRANCHES][LCX_PIPELINE_LABEL_LEN];
 	uint64_t branch[LCX_STAGE_MAX_BRANCHES]; /**< packets sent down each */
 };
 

@@ -16,7 +16,7 @@
 
 #include "handler_private.h"
 
-#define NAME_MAX_LEN 32
+#define NAME_MAX_LEN LCX_PIPELINE_LABEL_LEN
 #define DROP_HANDOFF_FULL 0   /* offsets after the handler's own reasons */
 #define DROP_BAD_DECISION 1
 
@@ -687,6 +687,7 @@ lcx_pipeline_stats_get(const struct lcx_ctx *ctx, unsigned int stage,
 	v = &s->st;
 	memset(st, 0, sizeof(*st));
 	st->handler = s->h->name;
+	memcpy(st->label, s->label, sizeof(st->label));
 	st->bursts = v->bursts;
 	st->pkts_in = v->pkts_in;
 	st->pkts_continue = v->pkts_continue;
@@ -698,7 +699,8 @@ lcx_pipeline_stats_get(const struct lcx_ctx *ctx, unsigned int stage,
 	st->nb_drops = s->nb_drops + LCX_PIPELINE_DROPS;
 	st->nb_branches = s->nb_branches;
 	for (r = 0; r < s->nb_branches; r++) {
-		st->branch_name[r] = pl->stage[s->branch[r]].label;
+		memcpy(st->branch_name[r], pl->stage[s->branch[r]].label,
+			sizeof(st->branch_name[r]));
 		st->branch[r] = v->branch[r];
 	}
 	for (r = 0; r < st->nb_drops; r++) {
@@ -717,6 +719,7 @@ lcx_handler_stats_add(struct lcx_handler_stats *sum,
 
 	if (sum->handler == NULL) {
 		sum->handler = st->handler;
+		memcpy(sum->label, st->label, sizeof(sum->label));
 		sum->nb_drops = st->nb_drops;
 		memcpy(sum->drop_name, st->drop_name, sizeof(st->drop_name));
 		sum->nb_branches = st->nb_branches;
