@@ -38,6 +38,7 @@
 
 /** Options after the command line and the config file are merged. */
 struct fwd_opts {
+	int list_handlers;               /* --list-handlers: list, exit */
 	char *ports[LCX_MAX_PORTS];      /* specs, in port order */
 	char port_src[LCX_MAX_PORTS][FWD_SRC_LEN];
 	unsigned int nb_ports;

@@ -69,8 +69,12 @@ fwd_usage(FILE *f)
 "                        (default: %s)\n"
 "  --pipeline-on LCORE=SPEC  the context on LCORE runs SPEC instead\n"
 "                        (repeatable, one per lcore)\n"
-"  --plugin PATH         load a handler plugin (.so) first (repeatable)\n"
+"  --plugin PATH         load a handler plugin (.so) first (repeatable);\n"
+"                        a PATH without '/' is in the current directory\n"
+"                        (x.so is ./x.so: the library path is not searched)\n"
 "  --plugin-dir DIR      load every *.so of DIR first\n"
+"  --list-handlers       list every handler (after --plugin/--plugin-dir):\n"
+"                        usage, drop reasons, counters; then exit\n"
 "  --config FILE         read options from an INI file (see doc/lcx-fwd.md);\n"
 "                        flags given here override it\n"
 "  --placement rr|numa|map  how RX queues go to contexts (default: rr)\n"
@@ -309,6 +313,7 @@ enum {
 	OPT_IDLE,
 	OPT_HELP,
 	OPT_VERSION,
+	OPT_LIST_HANDLERS,
 };
 
 static const struct option lopts[] = {
@@ -327,6 +332,7 @@ static const struct option lopts[] = {
 	{ "idle", required_argument, NULL, OPT_IDLE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "list-handlers", no_argument, NULL, OPT_LIST_HANDLERS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -432,12 +438,48 @@ apply_cmdline(int argc, char **argv, struct fwd_opts *o)
 		case OPT_JSON:
 			o->json = 1;
 			break;
+		case OPT_LIST_HANDLERS:
+			o->list_handlers = 1;
+			break;
 		case OPT_IDLE:
 			fwd_set_idle(o, optarg, src);
 			break;
 		default:
 			break;
 		}
+	}
+}
+
+/* "unknown handler 'x' (loaded: a, b)": a handler of a plugin the user
+ * did not load is the likely cause. */
+static const char *
+plugin_hint(int rc, char *err, size_t len)
+{
+	size_t n = strlen(err);
+
+	if (rc == -ENOENT && n > 0 && err[n - 1] == ')')
+		snprintf(err + n - 1, len - n + 1,
+				"; did you forget --plugin?)");
+	return err;
+}
+
+/* Every registered handler (plugins loaded): name and flags, usage, drop
+ * reasons and counters, for --list-handlers. */
+static void
+list_handlers(FILE *f)
+{
+	const struct lcx_handler *h;
+	unsigned int i, d;
+
+	for (i = 0; (h = lcx_handler_get(i)) != NULL; i++) {
+		fprintf(f, "%s%s\n  usage: %s\n", h->name,
+				h->flags & LCX_HANDLER_F_HANDOFF ?
+				" (hands off: needs 2+ contexts)" : "",
+				h->usage != NULL ? h->usage : "(none given)");
+		fprintf(f, "  drops:");
+		for (d = 0; d < h->nb_drops; d++)
+			fprintf(f, " %s", h->drop_names[d]);
+		fprintf(f, "%s\n", h->nb_drops ? "" : " -");
 	}
 }
 
@@ -453,12 +495,13 @@ check_pipeline(struct fwd_opts *o)
 	rc = lcx_pipeline_check(o->pipeline, err, sizeof(err));
 	if (rc < 0)
 		fwd_die(FWD_EXIT_USAGE, "%s '%s': %s", o->pipeline_src,
-				o->pipeline, err);
+				o->pipeline, plugin_hint(rc, err, sizeof(err)));
 	for (i = 0; i < o->nb_on; i++) {
 		rc = lcx_pipeline_check(o->on[i].spec, err, sizeof(err));
 		if (rc < 0)
 			fwd_die(FWD_EXIT_USAGE, "%s '%s': %s", o->on[i].src,
-					o->on[i].spec, err);
+					o->on[i].spec,
+					plugin_hint(rc, err, sizeof(err)));
 	}
 }
 
@@ -493,17 +536,20 @@ fwd_opts_parse(int argc, char **argv, struct fwd_opts *o)
 	if (o->plugin_dir != NULL) {
 		rc = lcx_plugin_load_dir(o->plugin_dir);
 		if (rc < 0)
-			fwd_die(FWD_EXIT_USAGE, "%s '%s': %s",
+			fwd_die(FWD_EXIT_USAGE, "%s '%s': cannot load %s",
 					o->plugin_dir_src, o->plugin_dir,
-					lcx_strerror(rc));
+					lcx_plugin_error());
 	}
 	for (i = 0; i < o->nb_plugins; i++) {
 		rc = lcx_plugin_load(o->plugins[i]);
 		if (rc < 0)
-			fwd_die(FWD_EXIT_USAGE, "%s '%s': %s", o->plugin_src[i],
-					o->plugins[i], rc == -EPROTO ?
-					"built against another handler ABI" :
-					lcx_strerror(rc));
+			fwd_die(FWD_EXIT_USAGE, "%s '%s': cannot load %s",
+					o->plugin_src[i], o->plugins[i],
+					lcx_plugin_error());
+	}
+	if (o->list_handlers) {
+		list_handlers(stdout);
+		exit(FWD_EXIT_OK);
 	}
 	check_pipeline(o);
 

@@ -79,7 +79,9 @@ const struct lcx_handler *lcx_handler_get(unsigned int i);
 /**
  * Load a plugin: a shared object whose handlers register themselves with
  * LCX_HANDLER_REGISTER.  Before the EAL is up or after; before pipelines
- * that use its handlers are attached.
+ * that use its handlers are attached.  Only the file named is loaded: a
+ * path without a slash is relative to the current directory ("x.so" is
+ * "./x.so"), never searched for in the library path.
  *
  * @param path
  *   Path of the shared object.
@@ -94,6 +96,18 @@ const struct lcx_handler *lcx_handler_get(unsigned int i);
  *   -ENOMEM (no memory to register its handlers).
  */
 int lcx_plugin_load(const char *path);
+
+/**
+ * Why the last lcx_plugin_load() or lcx_plugin_load_dir() of the calling
+ * thread failed, in one line naming the file: "./x.so: invalid ELF
+ * header", "./x.so: undefined symbol: foo", "./x.so: built for handler
+ * ABI 1, this lcx has ABI 2: rebuild it against this lcx's headers".
+ *
+ * @return
+ *   The text; "" after a success.  Valid until the next load on the
+ *   thread.
+ */
+const char *lcx_plugin_error(void);
 
 /**
  * Load every "*.so" in a directory, in name order.

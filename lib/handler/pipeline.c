@@ -148,6 +148,21 @@ label_find(const struct parsed *p, const char *l)
 	return found;
 }
 
+/* "io, macswap, ...": the registered handlers, for messages. */
+static const char *
+handler_names(char *buf, size_t len)
+{
+	const struct lcx_handler *h;
+	size_t off = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; (h = lcx_handler_get(i)) != NULL && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "",
+			h->name);
+	return buf;
+}
+
 static int
 parse(const char *spec, struct parsed *p, char *err, size_t errlen)
 {
@@ -210,10 +225,14 @@ parse(const char *spec, struct parsed *p, char *err, size_t errlen)
 		ps->args_off = pos;
 		ps->args_len = 0;
 		ps->h = lcx_handler_find(ps->name);
-		if (ps->h == NULL)
+		if (ps->h == NULL) {
+			char known[160];
+
 			return parse_error(err, errlen, -ENOENT,
-				"col %zu: unknown handler '%s'", start + 1,
-				ps->name);
+				"col %zu: unknown handler '%s' (loaded: %s)",
+				start + 1, ps->name,
+				handler_names(known, sizeof(known)));
+		}
 		if (ps->h->flags & LCX_HANDLER_F_HANDOFF &&
 				++handoff_stages > 1)
 			return parse_error(err, errlen, -EINVAL,

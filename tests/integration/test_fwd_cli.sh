@@ -127,6 +127,53 @@ usage_error "bad pipeline: syntax" "--pipeline 'macswap ->'" -- \
 usage_error "bad map syntax" "--map '(0,0'" -- --map '(0,0'
 usage_error "missing plugin" "--plugin '$TMP/none.so'" -- \
 	--plugin "$TMP/none.so"
+usage_error "unknown handler: loaded list and hint" \
+	"(loaded: .*classify.*; did you forget --plugin?)" -- --pipeline nope
+head -c 1024 /dev/urandom | od -x >"$TMP/text.so"
+usage_error "plugin: not an ELF object" \
+	"--plugin '$TMP/text.so': cannot load $TMP/text.so: .*ELF" -- \
+	--plugin "$TMP/text.so"
+PLUGDIR=$(cd "$(dirname "$FWD")/../../tests/unit/plugin" 2>/dev/null && pwd)
+if [ -f "$PLUGDIR/sample_plugin_badabi.so" ]; then
+	usage_error "plugin: another handler ABI" \
+		"built for handler ABI 999, this lcx has ABI" -- \
+		--plugin "$PLUGDIR/sample_plugin_badabi.so"
+	mkdir -p "$TMP/bad"
+	cp "$PLUGDIR/sample_plugin_badabi.so" "$TMP/bad/"
+	usage_error "plugin dir: another handler ABI" \
+		"--plugin-dir '$TMP/bad': cannot load .*built for handler ABI 999" \
+		-- --plugin-dir "$TMP/bad"
+	# a name without a slash is in the current directory, nowhere else
+	cp "$PLUGDIR/sample_plugin.so" "$TMP/"
+	if (cd "$TMP" && "$FWD" --plugin sample_plugin.so --list-handlers \
+			>"$TMP/out" 2>"$TMP/err") &&
+			grep -q '^sample$' "$TMP/out"; then
+		ok "plugin: x.so is ./x.so"
+	else
+		nok "plugin: x.so is ./x.so" "$TMP/err"
+	fi
+	if (cd / && "$FWD" --plugin sample_plugin.so >"$TMP/out" \
+			2>"$TMP/err"); then
+		nok "plugin: x.so is not searched elsewhere"
+	elif grep -q "cannot load ./sample_plugin.so" "$TMP/err"; then
+		ok "plugin: x.so is not searched elsewhere"
+	else
+		nok "plugin: x.so is not searched elsewhere" "$TMP/err"
+	fi
+else
+	nok "sample plugins not found next to $FWD"
+fi
+if run "--list-handlers" 0 -- --list-handlers; then
+	if grep -q '^classify$' "$TMP/out" &&
+			grep -q '^  usage: classify(arp=L' "$TMP/out" &&
+			grep -q '^  drops: unwanted$' "$TMP/out" &&
+			grep -q '^handoff (hands off' "$TMP/out" &&
+			[ "$(grep -c '^[a-z]' "$TMP/out")" -ge 11 ]; then
+		ok "--list-handlers: names, usage, drops, flags"
+	else
+		nok "--list-handlers output" "$TMP/out"
+	fi
+fi
 
 # ---- config file errors: file:line ---------------------------------------
 cat >"$TMP/bad1.ini" <<'EOF'
