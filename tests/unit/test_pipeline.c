@@ -49,7 +49,9 @@ test_syntax(void)
 	expect_error("io count", -EINVAL,
 		"col 4: expected '->' or end of spec, found 'count'");
 	expect_error("io -> fliter(drop)", -ENOENT,
-		"col 7: unknown handler 'fliter'");
+		"col 7: unknown handler 'fliter' (loaded: arp-icmp, capture, "
+		"classify, count, filter, handoff, io, l2rewrite, l3lpm, macswap, "
+		"udp-echo)");
 	expect_error("io -> filter(drop udp", -EINVAL, "col 13: '(' never closed");
 	expect_error("io | count", -EINVAL,
 		"col 4: expected '->' or end of spec, found '| count'");
