@@ -49,12 +49,21 @@ struct lcx_tk_pkt {
 	struct rte_ether_addr dst_mac;  /**< default 02:00:00:00:00:02 */
 	struct rte_ether_addr src_mac;  /**< default 02:00:00:00:00:01 */
 	int vlan;                       /**< VLAN id, or -1: untagged */
+	uint8_t vlan_pcp;               /**< priority (PCP) of that tag, 0..7 */
+	/** inner VLAN id behind vlan (QinQ: outer tag 802.1ad), or -1 */
+	int inner_vlan;
 	uint16_t ether_type;            /**< LCX_TK_RAW only (host order) */
 	enum lcx_tk_l3 l3;
 	uint8_t l4;                     /**< IPPROTO_UDP/TCP/ICMP/ICMPV6, or 0 */
 	uint32_t src_ip4, dst_ip4;      /**< network order */
 	uint8_t src_ip6[16], dst_ip6[16];
 	uint8_t ttl;                    /**< TTL / hop limit; default 64 */
+	/** IPv4 TOS / IPv6 traffic class: DSCP << 2 | ECN */
+	uint8_t tos;
+	/** IPv4 options in bytes, a multiple of 4, at most 40 (IHL follows);
+	 *  anything else makes lcx_tk_pkt_build() return NULL */
+	uint8_t ip_opts_len;
+	uint8_t ip_opts[40];            /**< the options, as on the wire */
 	uint16_t sport, dport;          /**< host order */
 	uint8_t tcp_flags;
 	uint8_t icmp_type, icmp_code;
@@ -94,7 +103,7 @@ struct rte_mbuf *lcx_tk_arp_request(struct rte_mempool *mp,
 /** Cut a (single-segment) packet to len bytes: truncated frames. */
 void lcx_tk_trim(struct rte_mbuf *m, uint16_t len);
 
-/** Offset of the L3 header: 14, or 18 behind a VLAN tag. */
+/** Offset of the L3 header: 14, 18 behind a VLAN tag, 22 behind two. */
 uint16_t lcx_tk_l3_off(const struct rte_mbuf *m);
 
 /** 1 when the IPv4 header checksum is right. */

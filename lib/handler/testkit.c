@@ -23,6 +23,7 @@ lcx_tk_pkt_init(struct lcx_tk_pkt *d)
 	d->dst_mac = (struct rte_ether_addr){{2, 0, 0, 0, 0, 2}};
 	d->src_mac = (struct rte_ether_addr){{2, 0, 0, 0, 0, 1}};
 	d->vlan = -1;
+	d->inner_vlan = -1;
 	d->l3 = LCX_TK_IPV4;
 	d->l4 = IPPROTO_UDP;
 	d->src_ip4 = RTE_BE32(LCX_IPV4(198, 18, 0, 1));
@@ -57,9 +58,11 @@ lcx_tk_pkt_build(struct rte_mempool *mp, const struct lcx_tk_pkt *d)
 	uint8_t *p, *l4;
 	uint16_t type;
 
+	if (d->ip_opts_len > sizeof(d->ip_opts) || d->ip_opts_len % 4 != 0)
+		return NULL;
 	switch (d->l3) {
 	case LCX_TK_IPV4:
-		l3_len = sizeof(struct rte_ipv4_hdr);
+		l3_len = sizeof(struct rte_ipv4_hdr) + d->ip_opts_len;
 		type = RTE_ETHER_TYPE_IPV4;
 		break;
 	case LCX_TK_IPV6:
@@ -76,7 +79,9 @@ lcx_tk_pkt_build(struct rte_mempool *mp, const struct lcx_tk_pkt *d)
 		type = d->ether_type;
 		break;
 	}
-	off = sizeof(*eth) + (d->vlan >= 0 ? sizeof(struct rte_vlan_hdr) : 0);
+	off = sizeof(*eth) + (d->vlan >= 0 ? sizeof(struct rte_vlan_hdr) : 0) +
+		(d->vlan >= 0 && d->inner_vlan >= 0 ?
+		 sizeof(struct rte_vlan_hdr) : 0);
 	len = off + l3_len + l4_len + d->payload_len;
 	m = rte_pktmbuf_alloc(mp);
 	if (m == NULL)
@@ -93,8 +98,17 @@ lcx_tk_pkt_build(struct rte_mempool *mp, const struct lcx_tk_pkt *d)
 	if (d->vlan >= 0) {
 		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
 
-		eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
-		vh->vlan_tci = rte_cpu_to_be_16((uint16_t)d->vlan);
+		/* Outer tag 802.1ad when there are two (QinQ), 802.1Q else. */
+		eth->ether_type = d->inner_vlan >= 0 ?
+			RTE_BE16(RTE_ETHER_TYPE_QINQ) : RTE_BE16(RTE_ETHER_TYPE_VLAN);
+		vh->vlan_tci = rte_cpu_to_be_16((uint16_t)((d->vlan & 0xfff) |
+				(d->vlan_pcp & 7) << 13));
+		if (d->inner_vlan >= 0) {
+			vh->eth_proto = RTE_BE16(RTE_ETHER_TYPE_VLAN);
+			vh++;
+			vh->vlan_tci = rte_cpu_to_be_16(
+				(uint16_t)(d->inner_vlan & 0xfff));
+		}
 		vh->eth_proto = rte_cpu_to_be_16(type);
 	} else {
 		eth->ether_type = rte_cpu_to_be_16(type);
@@ -139,7 +153,9 @@ lcx_tk_pkt_build(struct rte_mempool *mp, const struct lcx_tk_pkt *d)
 	if (d->l3 == LCX_TK_IPV4) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(p + off);
 
-		ip->version_ihl = RTE_IPV4_VHL_DEF;
+		ip->version_ihl = (uint8_t)(0x40 | (l3_len / 4));
+		ip->type_of_service = d->tos;
+		memcpy(ip + 1, d->ip_opts, d->ip_opts_len);
 		ip->total_length = rte_cpu_to_be_16(l3_len + l4_len +
 				d->payload_len);
 		ip->time_to_live = d->ttl;
@@ -159,7 +175,7 @@ lcx_tk_pkt_build(struct rte_mempool *mp, const struct lcx_tk_pkt *d)
 	} else if (d->l3 == LCX_TK_IPV6) {
 		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(p + off);
 
-		ip->vtc_flow = RTE_BE32(6u << 28);
+		ip->vtc_flow = rte_cpu_to_be_32(6u << 28 | (uint32_t)d->tos << 20);
 		ip->payload_len = rte_cpu_to_be_16(l4_len + d->payload_len);
 		ip->proto = d->l4;
 		ip->hop_limits = d->ttl;
@@ -297,7 +313,19 @@ lcx_tk_l3_off(const struct rte_mbuf *m)
 	const struct rte_ether_hdr *eth =
 		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 
-	return eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_VLAN) ? 18 : 14;
+	const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(eth + 1);
+	uint16_t off = RTE_ETHER_HDR_LEN;
+	uint16_t type = eth->ether_type;
+
+	/* Up to two tags, as lcx_tk_pkt_build() makes them. */
+	while ((type == RTE_BE16(RTE_ETHER_TYPE_VLAN) ||
+			type == RTE_BE16(RTE_ETHER_TYPE_QINQ)) &&
+			off < RTE_ETHER_HDR_LEN + 8) {
+		type = vh->eth_proto;
+		vh++;
+		off += sizeof(*vh);
+	}
+	return off;
 }
 
 int

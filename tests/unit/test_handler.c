@@ -95,6 +95,75 @@ suite_clean(void)
 	return 0;
 }
 
+/* The kit builds what handlers read: TOS and traffic class, VLAN PCP,
+ * two tags, IPv4 options (IHL), TCP flags, with valid checksums. */
+static void
+test_kit_fields(void)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("tk_fields", 63, 0, 0,
+		RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	const struct rte_ipv4_hdr *ip4;
+	const struct rte_ipv6_hdr *ip6;
+	const struct rte_vlan_hdr *vh;
+	const struct rte_tcp_hdr *th;
+	struct lcx_tk_pkt d;
+	struct rte_mbuf *m;
+
+	CU_ASSERT_FATAL(mp != NULL);
+	lcx_tk_pkt_init(&d);
+	d.tos = 46 << 2 | 1;           /* EF, ECT(1) */
+	d.vlan = 100;
+	d.vlan_pcp = 5;
+	d.ip_opts_len = 4;
+	d.ip_opts[0] = 0x94;            /* router alert */
+	d.ip_opts[1] = 4;
+	d.l4 = IPPROTO_TCP;
+	d.tcp_flags = RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG;
+	m = lcx_tk_pkt_build(mp, &d);
+	CU_ASSERT_FATAL(m != NULL);
+	CU_ASSERT_EQUAL(lcx_tk_l3_off(m), 18);
+	vh = rte_pktmbuf_mtod_offset(m, const struct rte_vlan_hdr *, 14);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(vh->vlan_tci), 5 << 13 | 100);
+	ip4 = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, 18);
+	CU_ASSERT_EQUAL(ip4->type_of_service, 46 << 2 | 1);
+	CU_ASSERT_EQUAL(rte_ipv4_hdr_len(ip4), 24);
+	CU_ASSERT_EQUAL(((const uint8_t *)(ip4 + 1))[0], 0x94);
+	CU_ASSERT(lcx_tk_ipv4_cksum_ok(m));
+	CU_ASSERT(lcx_tk_l4_cksum_ok(m));
+	th = rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, 18 + 24);
+	CU_ASSERT_EQUAL(th->tcp_flags, RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG);
+	rte_pktmbuf_free(m);
+	/* QinQ: 802.1ad outside, 802.1Q inside */
+	d.inner_vlan = 7;
+	m = lcx_tk_pkt_build(mp, &d);
+	CU_ASSERT_FATAL(m != NULL);
+	CU_ASSERT_EQUAL(lcx_tk_l3_off(m), 22);
+	CU_ASSERT_EQUAL(rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)
+		->ether_type, RTE_BE16(RTE_ETHER_TYPE_QINQ));
+	vh = rte_pktmbuf_mtod_offset(m, const struct rte_vlan_hdr *, 18);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(vh->vlan_tci), 7);
+	CU_ASSERT(lcx_tk_ipv4_cksum_ok(m));
+	rte_pktmbuf_free(m);
+	/* IPv6 traffic class */
+	lcx_tk_pkt_init(&d);
+	d.l3 = LCX_TK_IPV6;
+	d.tos = 0xb8;
+	m = lcx_tk_pkt_build(mp, &d);
+	CU_ASSERT_FATAL(m != NULL);
+	ip6 = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, 14);
+	CU_ASSERT_EQUAL((rte_be_to_cpu_32(ip6->vtc_flow) >> 20) & 0xff, 0xb8);
+	CU_ASSERT(lcx_tk_l4_cksum_ok(m));
+	rte_pktmbuf_free(m);
+	/* options that are not whole words are refused */
+	lcx_tk_pkt_init(&d);
+	d.ip_opts_len = 3;
+	CU_ASSERT_PTR_NULL(lcx_tk_pkt_build(mp, &d));
+	d.ip_opts_len = 44;
+	CU_ASSERT_PTR_NULL(lcx_tk_pkt_build(mp, &d));
+	CU_ASSERT(lcx_test_pool_full(mp));
+	rte_mempool_free(mp);
+}
+
 static void
 test_registry(void)
 {
@@ -272,6 +341,7 @@ CU_TestInfo handler_tests[] = {
 	{ "decisions carried out", test_decisions },
 	{ "checksum and parse helpers", test_helpers },
 	{ "handoff groups", test_handoff_connect },
+	{ "test kit: TOS, PCP, QinQ, IP options, TCP flags", test_kit_fields },
 	CU_TEST_INFO_NULL,
 };
 
