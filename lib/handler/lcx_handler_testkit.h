@@ -114,6 +114,25 @@ int lcx_tk_l4_cksum_ok(const struct rte_mbuf *m);
 /** Free n packets (NULLs skipped). */
 void lcx_tk_pkts_free(struct rte_mbuf **pkts, unsigned int n);
 
+/* ---- The EAL -------------------------------------------------------------- */
+
+/**
+ * Bring the EAL up for a test program, the way the kit's own tests do:
+ * "-l <the CPU it runs on> --no-huge -m 256 --no-pci
+ * --file-prefix=lcxtk<pid> --log-level=lib.eal:warning", then the
+ * program's own EAL arguments (argv[1..], may be none).  At exit the EAL
+ * is cleaned up and its runtime directory (/var/run/dpdk/lcxtk<pid>)
+ * removed, so test runs leave nothing behind.
+ *
+ * @param argc
+ *   Number of extra arguments in argv, counting argv[0]; 0 or 1: none.
+ * @param argv
+ *   main()'s argv, or NULL.
+ * @return
+ *   0; -1 when the EAL did not come up (the reason is printed).
+ */
+int lcx_tk_eal_init(int argc, char **argv);
+
 /* ---- Test contexts -------------------------------------------------------- */
 
 /** Most contexts and ports of a test kit. */
@@ -125,8 +144,8 @@ void lcx_tk_pkts_free(struct rte_mbuf **pkts, unsigned int n);
 struct lcx_tk;
 
 /**
- * Create contexts (ids from 1000, on the caller's lcore, no pool of
- * their own), fake ports, and a pool.
+ * Create contexts (unmanaged, lcx_ctx_create(), on the caller's lcore,
+ * no pool of their own), fake ports, and a pool.
  *
  * @param nb_ctx
  *   1 .. LCX_TK_MAX_CTX; more than 1: they form a handoff group.

@@ -1,10 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#define _GNU_SOURCE /* sched_getcpu() */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 
 #include <rte_arp.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_lcore.h>
@@ -15,6 +21,44 @@
 #include "lcx_handler_testkit.h"
 
 /* ---- Packets -------------------------------------------------------------- */
+
+static void
+tk_eal_fini(void)
+{
+	rte_eal_cleanup();
+	lcx_runtime_dir_remove(NULL);
+}
+
+int
+lcx_tk_eal_init(int argc, char **argv)
+{
+	char lcore[16], prefix[48], *av[64];
+	int ac = 0, i, cpu = sched_getcpu();
+
+	snprintf(lcore, sizeof(lcore), "%d", cpu < 0 ? 0 : cpu);
+	snprintf(prefix, sizeof(prefix), "--file-prefix=lcxtk%d",
+		(int)getpid());
+	av[ac++] = argv != NULL && argc > 0 ? argv[0] : "lcx-tk";
+	av[ac++] = "-l";
+	av[ac++] = lcore;
+	av[ac++] = "--no-huge";
+	av[ac++] = "-m";
+	av[ac++] = "256";
+	av[ac++] = "--no-pci";
+	av[ac++] = prefix;
+	av[ac++] = "--log-level=lib.eal:warning";
+	for (i = 1; argv != NULL && i < argc && ac < 63; i++)
+		av[ac++] = argv[i];
+	av[ac] = NULL;
+	if (rte_eal_init(ac, av) < 0) {
+		fprintf(stderr, "lcx_tk: EAL init failed: %s\n",
+			rte_strerror(rte_errno));
+		lcx_runtime_dir_remove(NULL);
+		return -1;
+	}
+	atexit(tk_eal_fini);
+	return 0;
+}
 
 void
 lcx_tk_pkt_init(struct lcx_tk_pkt *d)
