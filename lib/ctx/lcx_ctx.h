@@ -524,6 +524,29 @@ struct lcx_ctx *__lcx_ctx_alloc(const struct lcx_ctx_conf *conf, uint32_t id,
  */
 unsigned int __lcx_ctx_free(struct lcx_ctx *ctx);
 
+/* ---- Idle strategy names ---------------------------------------------- */
+
+/**
+ * Name of an idle strategy, as users type it.
+ *
+ * @param m
+ *   A strategy.
+ * @return
+ *   "busy", "pause" or "adaptive"; NULL when out of range, so a caller
+ *   can list them all by counting up from 0.
+ */
+const char *lcx_idle_mode_name(enum lcx_idle_mode m);
+
+/**
+ * Idle strategy of a name.
+ *
+ * @param name
+ *   "busy", "pause" or "adaptive".
+ * @return
+ *   The strategy (>= 0); -ENOENT (no such name); -EINVAL (name NULL).
+ */
+int lcx_idle_mode_from_name(const char *name);
+
 #ifdef __cplusplus
 }
 #endif
