@@ -5,7 +5,9 @@
 /**
  * @file
  * The context manager: reads the topology, creates and destroys contexts,
- * launches their loops on lcores and watches their heartbeats.
+ * launches their loops on lcores and watches their heartbeats; moves RX
+ * queues between contexts at run time.  The ports and the first placement
+ * of their queues are in lcx_place.h.
  *
  * Create:  allocate (free lcore, requested socket) -> initialize (run
  *          queue, timers, pool) -> register (table) -> monitor (watchdog)
