@@ -299,17 +299,24 @@ unsigned int lcx_place_report_get(struct lcx_place_report *rows,
 struct lcx_place_port_report {
 	uint16_t port;
 	uint16_t nb_rxq;         /**< RX queues placed */
+	uint16_t nb_txq;         /**< TX queues set up */
 	uint16_t nb_ctx;         /**< contexts in the manager */
 	uint16_t nb_idle;        /**< of them, polling no RX queue of this
-				      port: they only transmit on it, unless
-				      a handler (handoff) brings them its
-				      packets */
-	uint32_t idle_ctx[LCX_MAX_CONTEXTS]; /**< their ids, in creation order */
+				      port: they get its packets only through
+				      a handler that hands packets on
+				      (handoff) */
+	uint16_t nb_no_txq;      /**< of them, with no TX queue on this port
+				      (more contexts than the device has TX
+				      queues): what they send to it is
+				      dropped, counted as no-txq */
+	uint32_t idle_ctx[LCX_MAX_CONTEXTS];   /**< ids, in creation order */
+	uint32_t no_txq_ctx[LCX_MAX_CONTEXTS]; /**< ids, in creation order */
 };
 
 /**
- * Which contexts poll no RX queue of a port: a port with fewer RX queues
- * than contexts (one queue for two contexts, say) leaves some without.
+ * Which contexts poll no RX queue of a port, and which have no TX queue
+ * on it: a port with fewer queues than contexts (one queue pair for two
+ * contexts, as an af_packet veth has) leaves some without.
  *
  * @param port
  *   lcx port index.
@@ -325,7 +332,8 @@ int lcx_place_port_report_get(uint16_t port, struct lcx_place_port_report *r);
  * then one line per placed port saying which contexts poll none of its
  * RX queues, e.g.
  * "port 0 (net_af_packet0): 1 RX queue for 2 contexts: ctx1 polls
- * nothing here (spread in software with the handoff handler)".
+ * nothing here (spread in software with the handoff handler)",
+ * and one more for a port on which some context has no TX queue.
  *
  * @param f
  *   Stream.

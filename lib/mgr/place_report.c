@@ -61,6 +61,17 @@ polls_port(const struct mgr_port *mp, uint32_t ctx_id)
 	return 0;
 }
 
+static int
+has_txq(const struct mgr_port *mp, uint32_t ctx_id)
+{
+	uint16_t i;
+
+	for (i = 0; i < mp->nb_txq; i++)
+		if (mp->txq_ctx[i] == ctx_id)
+			return 1;
+	return 0;
+}
+
 int
 lcx_place_port_report_get(uint16_t port, struct lcx_place_port_report *r)
 {
@@ -80,42 +91,63 @@ lcx_place_port_report_get(uint16_t port, struct lcx_place_port_report *r)
 	memset(r, 0, sizeof(*r));
 	r->port = port;
 	r->nb_rxq = mp->nb_rxq;
+	r->nb_txq = mp->nb_txq;
 	n = RTE_MIN(lcx_mgr_ctx_list(list, LCX_MAX_CONTEXTS),
 		(unsigned int)LCX_MAX_CONTEXTS);
 	r->nb_ctx = (uint16_t)n;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (!polls_port(mp, list[i]->id))
 			r->idle_ctx[r->nb_idle++] = list[i]->id;
+		if (!has_txq(mp, list[i]->id))
+			r->no_txq_ctx[r->nb_no_txq++] = list[i]->id;
+	}
 unlock:
 	pthread_mutex_unlock(&mgr_place.lock);
 	return rc;
 }
 
-/* "port 0 (net_af_packet0): 1 RX queue for 2 contexts: ctx1 polls
- * nothing here (...)".  Those contexts still transmit on the port; only
- * a handler that hands packets between contexts gives them its RX work. */
 static void
-port_line(FILE *f, const struct lcx_port *port,
-		const struct lcx_place_port_report *pr)
+ctx_names(FILE *f, const uint32_t *ids, unsigned int n)
 {
 	unsigned int i;
 
-	fprintf(f, "port %u (%.*s): %u RX queue%s for %u context%s: ",
-		pr->port, (int)strcspn(port->name, ","), port->name,
-		pr->nb_rxq, pr->nb_rxq == 1 ? "" : "s", pr->nb_ctx,
-		pr->nb_ctx == 1 ? "" : "s");
-	if (pr->nb_idle == 0) {
-		fprintf(f, "each polls one or more\n");
-		return;
-	}
-	for (i = 0; i < pr->nb_idle; i++) {
-		struct lcx_ctx *ctx = lcx_mgr_ctx_lookup(pr->idle_ctx[i]);
+	for (i = 0; i < n; i++) {
+		struct lcx_ctx *ctx = lcx_mgr_ctx_lookup(ids[i]);
 
 		fprintf(f, "%s%s", i == 0 ? "" : ", ",
 			ctx != NULL ? ctx->name : "(destroyed)");
 	}
-	fprintf(f, " poll%s nothing here (spread in software with the handoff handler)\n",
-		pr->nb_idle == 1 ? "s" : "");
+}
+
+/* "port 0 (net_af_packet0): 1 RX queue for 2 contexts: ctx1 polls
+ * nothing here (...)".  Only a handler that hands packets between
+ * contexts gives those contexts the port's receive work; a context with
+ * no TX queue there cannot send to it at all, hence its own line. */
+static void
+port_lines(FILE *f, const struct lcx_port *port,
+		const struct lcx_place_port_report *pr)
+{
+	int len = (int)strcspn(port->name, ",");
+
+	fprintf(f, "port %u (%.*s): %u RX queue%s for %u context%s: ",
+		pr->port, len, port->name, pr->nb_rxq,
+		pr->nb_rxq == 1 ? "" : "s", pr->nb_ctx,
+		pr->nb_ctx == 1 ? "" : "s");
+	if (pr->nb_idle == 0) {
+		fprintf(f, "each polls one or more\n");
+	} else {
+		ctx_names(f, pr->idle_ctx, pr->nb_idle);
+		fprintf(f, " poll%s nothing here (spread in software with the handoff handler)\n",
+			pr->nb_idle == 1 ? "s" : "");
+	}
+	if (pr->nb_no_txq == 0)
+		return;
+	fprintf(f, "port %u (%.*s): %u TX queue%s for %u context%s: ",
+		pr->port, len, port->name, pr->nb_txq,
+		pr->nb_txq == 1 ? "" : "s", pr->nb_ctx,
+		pr->nb_ctx == 1 ? "" : "s");
+	ctx_names(f, pr->no_txq_ctx, pr->nb_no_txq);
+	fprintf(f, " cannot send here (dropped, counted as no-txq)\n");
 }
 
 void
@@ -147,5 +179,5 @@ lcx_place_report_dump(FILE *f)
 		(unsigned int)RTE_DIM(ports));
 	for (i = 0; i < n; i++)
 		if (lcx_place_port_report_get(ports[i]->id, &pr) == 0)
-			port_line(f, ports[i], &pr);
+			port_lines(f, ports[i], &pr);
 }

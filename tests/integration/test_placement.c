@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
@@ -749,6 +750,56 @@ test_mgr_port_report(void)
 	mgr_reset();
 }
 
+/* A port with one TX queue (net_pcap: one per tx_pcap) under three
+ * contexts: two of them cannot send to it, and the report says so. */
+static void
+test_mgr_port_report_txq(void)
+{
+	/* a pcap file with its header only: the port receives nothing */
+	static const uint8_t pcap_hdr[24] = {
+		0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 0xff, 0, 0, 1, 0, 0, 0,
+	};
+	struct lcx_place_port_report pr;
+	char path[] = "/tmp/lcx_test_placement_XXXXXX", spec[128];
+	char want[1024];
+	struct lcx_port *p;
+	FILE *f;
+	int fd;
+
+	fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	f = fdopen(fd, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	CU_ASSERT(fwrite(pcap_hdr, sizeof(pcap_hdr), 1, f) == 1);
+	fclose(f);
+	snprintf(spec, sizeof(spec), "net_pcap0,rx_pcap=%s,tx_pcap=/dev/null",
+		path);
+
+	CU_ASSERT_FATAL(ctxs_create(1023) == 0);
+	p = lcx_place_port_add(spec, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(p->max_txq, 1);
+	CU_ASSERT_EQUAL(lcx_place_apply("rr", NULL, 0), 0);
+	CU_ASSERT_EQUAL(lcx_place_port_report_get(p->id, &pr), 0);
+	CU_ASSERT_EQUAL(pr.nb_rxq, 1);
+	CU_ASSERT_EQUAL(pr.nb_txq, 1);
+	CU_ASSERT_EQUAL(pr.nb_idle, 2);
+	/* the TX queue went to the first context created */
+	CU_ASSERT_EQUAL(pr.nb_no_txq, 2);
+	CU_ASSERT(pr.no_txq_ctx[0] == ctx[1]->id &&
+		pr.no_txq_ctx[1] == ctx[2]->id);
+	CU_ASSERT_PTR_EQUAL(ctx[0]->txq[p->id].port, p);
+	CU_ASSERT_PTR_NULL(ctx[1]->txq[p->id].port);
+	snprintf(want, sizeof(want),
+		"port 0 (net_pcap0): 1 RX queue for 3 contexts: %s, %s poll nothing here (spread in software with the handoff handler)\n"
+		"port 0 (net_pcap0): 1 TX queue for 3 contexts: %s, %s cannot send here (dropped, counted as no-txq)\n",
+		ctx[1]->name, ctx[2]->name, ctx[1]->name, ctx[2]->name);
+	CHECK_TABLE(dump_ports(), want);
+	mgr_reset();
+	unlink(path);
+}
+
 static int
 ports_started(void)
 {
@@ -875,6 +926,8 @@ static CU_TestInfo mgr_tests[] = {
 	{ "a policy of the test file, by name", test_mgr_place_own_policy },
 	{ "per port: contexts that poll nothing there",
 		test_mgr_port_report },
+	{ "per port: contexts without a TX queue there",
+		test_mgr_port_report_txq },
 	{ "bad input leaves nothing behind", test_bad_input },
 	CU_TEST_INFO_NULL,
 };
