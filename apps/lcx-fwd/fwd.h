@@ -58,7 +58,7 @@ struct fwd_opts {
 	char *plugin_dir;
 	char plugin_dir_src[FWD_SRC_LEN];
 	const char *config;              /* --config FILE or NULL */
-	enum lcx_place_policy policy;
+	const struct lcx_place_policy *policy;
 	int policy_set;
 	char *map;                       /* --map text */
 	char map_src[FWD_SRC_LEN];
@@ -184,11 +184,5 @@ void fwd_summary_print(const struct fwd_run *r);
 
 /** Print the end-of-run summary as one JSON object on stdout. */
 void fwd_json_print(const struct fwd_run *r);
-
-/** Name of the placement policy. */
-const char *fwd_policy_name(enum lcx_place_policy p);
-
-/** Name of the idle mode. */
-const char *fwd_idle_name(enum lcx_idle_mode m);
 
 #endif /* LCX_FWD_H */

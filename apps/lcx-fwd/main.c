@@ -262,7 +262,7 @@ setup(struct fwd_run *r)
 		r->nb_ctx++;
 	}
 	for (i = 0; i < o->nb_ports; i++) {
-		p = lcx_mgr_port_add(o->ports[i], o->rxq);
+		p = lcx_place_port_add(o->ports[i], o->rxq);
 		if (p == NULL) {
 			rc = lcx_errno;
 			fprintf(stderr, FWD_NAME ": %s '%s': cannot open the "
@@ -275,7 +275,7 @@ setup(struct fwd_run *r)
 				p->name);
 		r->port[r->nb_ports++] = p;
 	}
-	rc = lcx_mgr_place(o->policy, o->map_ent, o->nb_map);
+	rc = lcx_place_apply(o->policy->name, o->map_ent, o->nb_map);
 	if (rc != 0) {
 		if (rc == -EINVAL) {
 			fprintf(stderr, FWD_NAME ": %s '%s': does not place "
@@ -286,7 +286,7 @@ setup(struct fwd_run *r)
 			return FWD_EXIT_USAGE;
 		}
 		fprintf(stderr, FWD_NAME ": placement (%s): %s\n",
-				fwd_policy_name(o->policy), lcx_strerror(rc));
+				o->policy->name, lcx_strerror(rc));
 		return FWD_EXIT_RUNTIME;
 	}
 	if (r->nb_ctx >= 2 && hands_off(o->pipeline)) {
@@ -550,13 +550,12 @@ main(int argc, char **argv)
 				"'%s', placement %s, idle %s, ", r.nb_ports,
 				r.nb_ports == 1 ? "" : "s", r.nb_ctx,
 				r.nb_ctx == 1 ? "" : "s", o.pipeline,
-				fwd_policy_name(o.policy),
-				fwd_idle_name(o.idle));
+				o.policy->name, lcx_idle_mode_name(o.idle));
 		if (o.duration != 0)
 			fprintf(r.table, "%u s\n", o.duration);
 		else
 			fprintf(r.table, "until SIGINT/SIGTERM\n");
-		lcx_mgr_place_dump(r.table);
+		lcx_place_report_dump(r.table);
 		fflush(r.table);
 		status = run(&r);
 		teardown(&r);

@@ -24,6 +24,10 @@
 #define LCX_FWD_VERSION "unknown"
 #endif
 
+/* The placement without --placement, and the one --map implies. */
+#define FWD_DEF_POLICY "rr"
+#define FWD_MAP_POLICY "map"
+
 
 void
 fwd_die(int status, const char *fmt, ...)
@@ -37,6 +41,18 @@ fwd_die(int status, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	exit(status);
+}
+
+/* The registered placement policies, one a line, after --placement. */
+static void
+usage_policies(FILE *f)
+{
+	const struct lcx_place_policy *p;
+	unsigned int i;
+
+	for (i = 0; (p = lcx_place_policy_get(i)) != NULL; i++)
+		fprintf(f, "                        %-5s %s\n", p->name,
+				p->help != NULL ? p->help : "");
 }
 
 void
@@ -77,7 +93,11 @@ fwd_usage(FILE *f)
 "                        usage, drop reasons, counters; then exit\n"
 "  --config FILE         read options from an INI file (see doc/lcx-fwd.md);\n"
 "                        flags given here override it\n"
-"  --placement rr|numa|map  how RX queues go to contexts (default: rr)\n"
+"  --placement POLICY    how RX queues go to contexts (default: %s):\n",
+		FWD_DEF_DURATION, LCX_MAX_PORTS, FWD_DEF_NB_PORTS,
+		FWD_DEF_PORT, FWD_DEF_PIPELINE, FWD_DEF_POLICY);
+	usage_policies(f);
+	fprintf(f,
 "  --map '(p,q,lcore),...'  explicit placement: every RX queue once\n"
 "                        (implies --placement map)\n"
 "  --rxq N               RX queues per port (default 0: one per context)\n"
@@ -92,8 +112,7 @@ fwd_usage(FILE *f)
 "  --version             lcx-fwd and DPDK versions\n"
 "\n"
 "Exit status: 0 done, 1 runtime failure, 2 bad usage.\n",
-		FWD_DEF_DURATION, LCX_MAX_PORTS, FWD_DEF_NB_PORTS,
-		FWD_DEF_PORT, FWD_DEF_PIPELINE, FWD_DEF_DURATION);
+		FWD_DEF_DURATION);
 }
 
 static char *
@@ -180,33 +199,39 @@ fwd_set_str(char **dst, char *dst_src, const char *v, const char *src)
 }
 
 
+/* Names are the library's (lcx_place_policy_find, lcx_idle_mode_*): a
+ * new policy or idle mode needs no edit here. */
 void
 fwd_set_policy(struct fwd_opts *o, const char *v, const char *src)
 {
-	if (strcmp(v, "rr") == 0)
-		o->policy = LCX_PLACE_RR;
-	else if (strcmp(v, "numa") == 0)
-		o->policy = LCX_PLACE_NUMA;
-	else if (strcmp(v, "map") == 0)
-		o->policy = LCX_PLACE_MAP;
-	else
-		fwd_die(FWD_EXIT_USAGE, "%s: unknown placement '%s', expected "
-				"rr, numa or map", src, v);
+	char err[256];
+
+	o->policy = lcx_place_policy_find(v, err, sizeof(err));
+	if (o->policy == NULL)
+		fwd_die(FWD_EXIT_USAGE, "%s: %s", src, err);
 	o->policy_set = 1;
 }
 
 void
 fwd_set_idle(struct fwd_opts *o, const char *v, const char *src)
 {
-	if (strcmp(v, "busy") == 0)
-		o->idle = LCX_IDLE_BUSY;
-	else if (strcmp(v, "pause") == 0)
-		o->idle = LCX_IDLE_PAUSE;
-	else if (strcmp(v, "adaptive") == 0)
-		o->idle = LCX_IDLE_ADAPTIVE;
-	else
-		fwd_die(FWD_EXIT_USAGE, "%s: unknown idle mode '%s', expected "
-				"busy, pause or adaptive", src, v);
+	char known[128];
+	const char *name;
+	size_t off = 0;
+	int m;
+
+	m = lcx_idle_mode_from_name(v);
+	if (m >= 0) {
+		o->idle = (enum lcx_idle_mode)m;
+		return;
+	}
+	known[0] = '\0';
+	for (m = 0; (name = lcx_idle_mode_name(m)) != NULL &&
+			off < sizeof(known); m++)
+		off += snprintf(known + off, sizeof(known) - off, "%s%s",
+				m == 0 ? "" : ", ", name);
+	fwd_die(FWD_EXIT_USAGE, "%s: unknown idle mode '%s'; known: %s", src,
+			v, known);
 }
 
 void
@@ -512,7 +537,8 @@ fwd_opts_parse(int argc, char **argv, struct fwd_opts *o)
 	int rc;
 
 	memset(o, 0, sizeof(*o));
-	o->policy = LCX_PLACE_RR;
+	fwd_set_policy(o, FWD_DEF_POLICY, "default placement");
+	o->policy_set = 0;
 	o->stats_interval = 1;
 	o->idle = LCX_IDLE_ADAPTIVE;
 
@@ -554,11 +580,12 @@ fwd_opts_parse(int argc, char **argv, struct fwd_opts *o)
 	check_pipeline(o);
 
 	if (o->map != NULL) {
-		if (o->policy_set && o->policy != LCX_PLACE_MAP)
+		if (o->policy_set && !(o->policy->flags & LCX_PLACE_F_MAP))
 			fwd_die(FWD_EXIT_USAGE, "%s given with placement %s: "
 					"a map needs placement map",
-					o->map_src, fwd_policy_name(o->policy));
-		o->policy = LCX_PLACE_MAP;
+					o->map_src, o->policy->name);
+		if (!(o->policy->flags & LCX_PLACE_F_MAP))
+			fwd_set_policy(o, FWD_MAP_POLICY, o->map_src);
 		rc = lcx_place_map_parse(o->map, o->map_ent, FWD_MAX_MAP);
 		if (rc < 0)
 			fwd_die(FWD_EXIT_USAGE, "%s '%s': %s", o->map_src,
@@ -566,36 +593,8 @@ fwd_opts_parse(int argc, char **argv, struct fwd_opts *o)
 					"too many entries" :
 					"expected (port,queue,lcore),...");
 		o->nb_map = (unsigned int)rc;
-	} else if (o->policy == LCX_PLACE_MAP) {
-		fwd_die(FWD_EXIT_USAGE, "placement map needs --map "
-				"'(port,queue,lcore),...'");
+	} else if (o->policy->flags & LCX_PLACE_F_MAP) {
+		fwd_die(FWD_EXIT_USAGE, "placement %s needs --map "
+				"'(port,queue,lcore),...'", o->policy->name);
 	}
-}
-
-const char *
-fwd_policy_name(enum lcx_place_policy p)
-{
-	switch (p) {
-	case LCX_PLACE_RR:
-		return "rr";
-	case LCX_PLACE_NUMA:
-		return "numa";
-	case LCX_PLACE_MAP:
-		return "map";
-	}
-	return "?";
-}
-
-const char *
-fwd_idle_name(enum lcx_idle_mode m)
-{
-	switch (m) {
-	case LCX_IDLE_BUSY:
-		return "busy";
-	case LCX_IDLE_PAUSE:
-		return "pause";
-	case LCX_IDLE_ADAPTIVE:
-		return "adaptive";
-	}
-	return "?";
 }

@@ -315,7 +315,7 @@ fwd_json_print(const struct fwd_run *r)
 			"\"%s\", \"pipeline_spec\": ", t.secs, end_name(r->end));
 	json_str(o->pipeline);
 	printf(", \"placement\": \"%s\", \"idle\": \"%s\"",
-			fwd_policy_name(o->policy), fwd_idle_name(o->idle));
+			o->policy->name, lcx_idle_mode_name(o->idle));
 	printf(", \"rx_packets\": %" PRIu64 ", \"tx_packets\": %" PRIu64
 			", \"dropped\": %" PRIu64 ", \"held\": %" PRId64
 			", \"rx_pps\": %.1f, \"tx_pps\": %.1f"

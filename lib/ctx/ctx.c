@@ -62,6 +62,33 @@ lcx_ctx_state_name(enum lcx_ctx_state s)
 	return (unsigned int)s < LCX_CTX_STATE_MAX ? state_names[s] : "?";
 }
 
+/* Indexed by enum lcx_idle_mode; NULL ends the list. */
+static const char *const idle_names[] = {
+	[LCX_IDLE_BUSY] = "busy",
+	[LCX_IDLE_PAUSE] = "pause",
+	[LCX_IDLE_ADAPTIVE] = "adaptive",
+	NULL,
+};
+
+const char *
+lcx_idle_mode_name(enum lcx_idle_mode m)
+{
+	return (unsigned int)m < RTE_DIM(idle_names) ? idle_names[m] : NULL;
+}
+
+int
+lcx_idle_mode_from_name(const char *name)
+{
+	unsigned int m;
+
+	if (name == NULL)
+		return -EINVAL;
+	for (m = 0; idle_names[m] != NULL; m++)
+		if (strcmp(idle_names[m], name) == 0)
+			return (int)m;
+	return -ENOENT;
+}
+
 const char *
 lcx_ctx_drop_name(enum lcx_ctx_drop d)
 {

@@ -414,6 +414,29 @@ int lcx_ctx_call_wait(struct lcx_ctx *to, lcx_call_fn fn, void *arg,
  */
 void lcx_ctx_stats_get(const struct lcx_ctx *ctx, struct lcx_ctx_stats *st);
 
+/* ---- Idle strategy names ---------------------------------------------- */
+
+/**
+ * Name of an idle strategy, as users type it.
+ *
+ * @param m
+ *   A strategy.
+ * @return
+ *   "busy", "pause" or "adaptive"; NULL when out of range, so a caller
+ *   can list them all by counting up from 0.
+ */
+const char *lcx_idle_mode_name(enum lcx_idle_mode m);
+
+/**
+ * Idle strategy of a name.
+ *
+ * @param name
+ *   "busy", "pause" or "adaptive".
+ * @return
+ *   The strategy (>= 0); -ENOENT (no such name); -EINVAL (name NULL).
+ */
+int lcx_idle_mode_from_name(const char *name);
+
 #ifdef __cplusplus
 }
 #endif

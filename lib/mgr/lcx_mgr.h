@@ -5,7 +5,9 @@
 /**
  * @file
  * The context manager: reads the topology, creates and destroys contexts,
- * launches their loops on lcores and watches their heartbeats.
+ * launches their loops on lcores and watches their heartbeats; moves RX
+ * queues between contexts at run time.  The ports and the first placement
+ * of their queues are in lcx_place.h.
  *
  * Create:  allocate (free lcore, requested socket) -> initialize (run
  *          queue, timers, pool) -> register (table) -> monitor (watchdog)
@@ -231,6 +233,69 @@ int lcx_mgr_wait_all(void);
  *   Count.
  */
 uint64_t lcx_mgr_watchdog_errors(void);
+
+/**
+ * Move RX queue (port, queue) to another context, at run time, losing and
+ * duplicating nothing: the owner stops polling it at a burst boundary and
+ * acknowledges through the run queue; only then does the new owner start.
+ * Packets wait in the device queue meanwhile.  The ports are the
+ * placement's (lcx_place.h).
+ *
+ * @param port
+ *   lcx port index.
+ * @param queue
+ *   RX queue.
+ * @param to_ctx
+ *   Id of the new owner.
+ * @return
+ *   0; -LCX_ENOCTX (no such context); -EINVAL (no such port or queue,
+ *   or the port is not placed); -ENOSPC (the new owner polls max_rxq
+ *   queues); -ETIMEDOUT (an owner did not answer within a second: when
+ *   the old owner is silent the queue stays where it was; when the new
+ *   owner is silent the queue is unpolled until it answers); -EALREADY
+ *   (it owns it); -EDEADLK (called from a task of one of the two).
+ */
+int lcx_mgr_rxq_move(uint16_t port, uint16_t queue, uint32_t to_ctx);
+
+/** Unpolled time of RX queue moves (lcx_mgr_rxq_move_stats()). */
+struct lcx_mgr_move_stats {
+	uint64_t moves;          /**< moves completed since the last reset */
+	uint64_t failed;         /**< moves refused or timed out */
+	uint64_t samples;        /**< moves the figures below are taken over
+				      (the last LCX_MOVE_SAMPLES) */
+	uint64_t unpolled_median_ns; /**< remove acknowledged -> added */
+	uint64_t unpolled_max_ns;
+	uint64_t unpolled_min_ns;
+};
+
+/** Unpolled times kept for the median. */
+#define LCX_MOVE_SAMPLES 8192
+
+/**
+ * Unpolled time per move: from the instant the old owner removed the queue
+ * (TSC read in its remove task) to the instant the new owner added it
+ * (TSC read in its add task).  Moves between contexts that do not run are
+ * counted too (they are edited in place).
+ *
+ * @param st
+ *   Filled in.
+ * @param reset
+ *   Non-zero: clear the counters after reading them.
+ */
+void lcx_mgr_rxq_move_stats(struct lcx_mgr_move_stats *st, int reset);
+
+/**
+ * Move away every RX queue a context polls, each to the other context
+ * with the fewest queues (not one asked to stop), through the
+ * lcx_mgr_rxq_move() handshake.  lcx_mgr_ctx_destroy() calls it first.
+ *
+ * @param ctx_id
+ *   The context.
+ * @return
+ *   0; -LCX_ENOCTX; or lcx_mgr_rxq_move()'s error.  With no other context
+ *   the queues stay unpolled (packets wait in the device).
+ */
+int lcx_mgr_ctx_evacuate(uint32_t ctx_id);
 
 #ifdef __cplusplus
 }

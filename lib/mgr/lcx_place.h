@@ -4,19 +4,22 @@
 
 /**
  * @file
- * The manager's second half: ports, the placement of their queues on
- * contexts, and moving an RX queue between contexts at run time.
+ * The manager's ports and the placement of their queues on contexts.
  *
- * Ports are added to the manager (lcx_mgr_port_add), then placed once the
- * contexts exist (lcx_mgr_place): every port gets one TX queue per context
- * (so transmit needs no lock) and its RX queues are spread over the
- * contexts by a policy.  RX queue i of a port is fed from the pool of the
- * context that first polls it.
+ * Ports are added (lcx_place_port_add), then placed once the contexts
+ * exist (lcx_place_apply): every port gets one TX queue per context (so
+ * transmit needs no lock) and its RX queues are spread over the contexts
+ * by a policy chosen by name.  RX queue i of a port is fed from the pool
+ * of the context that first polls it.  Moving a queue later is the
+ * manager's (lcx_mgr_rxq_move() in lcx_mgr.h).
  *
- * lcx_place_compute() is the pure policy, usable on a fake topology; the
- * golden tests pin its output.
+ * A policy is a {name, compute} pair registered at load time with
+ * LCX_PLACE_POLICY_REGISTER, as port drivers are; "rr", "numa" and "map"
+ * are built in.  lcx_place_compute() runs one on a topology, real or
+ * fake, with no side effect: the golden tests pin its output.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -31,15 +34,13 @@ extern "C" {
 /** Most RX queues of one port the manager places. */
 #define LCX_PLACE_MAX_RXQ 64
 
-/** Placement policies. */
-enum lcx_place_policy {
-	LCX_PLACE_RR = 0,  /**< (port, queue) in order, each to the next context */
-	LCX_PLACE_NUMA,    /**< contexts on the port's socket first, round-robin;
-			        anywhere else (with a warning) when it has none */
-	LCX_PLACE_MAP,     /**< explicit (port, queue, lcore) triples, as l3fwd's --config */
-};
+/** Most policies registered at once, built-in ones included. */
+#define LCX_PLACE_MAX_POLICIES 16
 
-/** One explicit assignment (LCX_PLACE_MAP). */
+/** Longest policy name, NUL included. */
+#define LCX_PLACE_POLICY_NAMESIZE 32
+
+/** One explicit assignment (the "map" policy). */
 struct lcx_place_map {
 	uint16_t port;
 	uint16_t queue;
@@ -66,15 +67,118 @@ struct lcx_place_row {
 };
 
 /**
+ * A policy's computation.  rows[] comes in (port, queue) order with port
+ * and queue set and ctx at UINT16_MAX; the policy sets ctx of every row
+ * to an index below topo->nb_ctx.  lcx_place_compute() checks the
+ * topology before (at least one context) and the rows after, and sets
+ * cross_socket itself.
+ *
+ * @param topo
+ *   Ports and contexts.
+ * @param map
+ *   The explicit map given to lcx_place_compute(); NULL or ignored unless
+ *   the policy has LCX_PLACE_F_MAP.
+ * @param nb_map
+ *   Entries in map.
+ * @param rows
+ *   One row per RX queue of every port.
+ * @param nb_rows
+ *   Number of rows.
+ * @param err
+ *   Never NULL: on failure a one-line message naming the culprit, which
+ *   the caller logs (the policy need not).
+ * @param err_len
+ *   Size of err.
+ * @return
+ *   0, or a negative errno value (-EINVAL for input the policy refuses).
+ */
+typedef int (*lcx_place_compute_fn)(const struct lcx_place_topo *topo,
+		const struct lcx_place_map *map, unsigned int nb_map,
+		struct lcx_place_row *rows, unsigned int nb_rows, char *err,
+		size_t err_len);
+
+/** The policy places by the explicit map passed with it (and needs one). */
+#define LCX_PLACE_F_MAP (1u << 0)
+
+/** A placement policy, as registered. */
+struct lcx_place_policy {
+	const char *name;     /**< what users type: [a-z0-9_-], unique */
+	const char *help;     /**< for usage texts: at most 48 characters,
+				   or NULL */
+	uint32_t flags;       /**< LCX_PLACE_F_* */
+	lcx_place_compute_fn compute;
+};
+
+/**
+ * Register a policy.  LCX_PLACE_POLICY_REGISTER calls it at load time;
+ * a program or a test may call it directly (before or after the EAL).
+ * Not thread-safe: register before placing from another thread.
+ *
+ * @param policy
+ *   Kept, not copied.
+ * @return
+ *   0; -EINVAL (NULL, no compute function, or a name empty, longer than
+ *   LCX_PLACE_POLICY_NAMESIZE - 1 or not of [a-z0-9_-]); -EEXIST (a
+ *   policy of that name is registered: the first one stays); -ENOSPC
+ *   (LCX_PLACE_MAX_POLICIES registered).
+ */
+int lcx_place_policy_register(const struct lcx_place_policy *policy);
+
+/**
+ * Register a policy at load time: one line after its definition,
+ *
+ *     static const struct lcx_place_policy spread = {
+ *             .name = "spread", .compute = spread_compute,
+ *     };
+ *     LCX_PLACE_POLICY_REGISTER(spread);
+ *
+ * A refused registration (duplicate name, bad name) stops the program at
+ * load, as a duplicate handler does: it is a build mistake.
+ */
+#define LCX_PLACE_POLICY_REGISTER(sym)                                  \
+	RTE_INIT(lcx_place_policy_init_ ## sym)                         \
+	{                                                               \
+		RTE_VERIFY(lcx_place_policy_register(&(sym)) == 0);     \
+	}
+
+/**
+ * Find a policy by name.
+ *
+ * @param name
+ *   "rr", "numa", "map", or a registered one.
+ * @param err
+ *   Out, may be NULL: on failure a one-line message, for an unknown name
+ *   "unknown placement 'x'; known: map, numa, rr" (all registered names,
+ *   sorted).  Nothing is logged: the caller says it in its own words.
+ * @param err_len
+ *   Size of err.
+ * @return
+ *   The policy, or NULL with lcx_errno: ENOENT (no policy of that name),
+ *   EINVAL (name NULL).
+ */
+const struct lcx_place_policy *lcx_place_policy_find(const char *name,
+		char *err, size_t err_len);
+
+/**
+ * Registered policies, by name order: for usage texts.
+ *
+ * @param i
+ *   Index from 0.
+ * @return
+ *   The i-th policy, or NULL past the last.
+ */
+const struct lcx_place_policy *lcx_place_policy_get(unsigned int i);
+
+/**
  * Compute a placement: pure, no side effect.
  *
  * @param topo
  *   Ports (queues, sockets) and contexts (lcores, sockets).
  * @param policy
- *   Policy.
+ *   Name of a registered policy.
  * @param map
- *   Explicit map for LCX_PLACE_MAP (ignored otherwise); every RX queue of
- *   every port must appear exactly once.
+ *   Explicit map for a policy with LCX_PLACE_F_MAP ("map": every RX
+ *   queue of every port exactly once); ignored by the others.
  * @param nb_map
  *   Entries in map.
  * @param rows
@@ -82,17 +186,21 @@ struct lcx_place_row {
  * @param max_rows
  *   Room in rows.
  * @param err
- *   Out, may be NULL: a one-line message naming the culprit on failure.
+ *   Out, may be NULL: a one-line message naming the culprit on failure
+ *   (also logged).
  * @param err_len
  *   Size of err.
  * @return
- *   Number of rows; -EINVAL (no context, map names an unknown port, queue
- *   or lcore, a queue twice or not at all); -ENOSPC (rows too small).
+ *   Number of rows; -ENOENT (no policy of that name; err lists the known
+ *   ones); -EINVAL (bad topology, no context, map names an unknown port,
+ *   queue or lcore, a queue twice or not at all, or the policy left a
+ *   queue on no context); -ENOSPC (rows too small); or the policy's own
+ *   negative error.
  */
-int lcx_place_compute(const struct lcx_place_topo *topo,
-		enum lcx_place_policy policy, const struct lcx_place_map *map,
-		unsigned int nb_map, struct lcx_place_row *rows,
-		unsigned int max_rows, char *err, size_t err_len);
+int lcx_place_compute(const struct lcx_place_topo *topo, const char *policy,
+		const struct lcx_place_map *map, unsigned int nb_map,
+		struct lcx_place_row *rows, unsigned int max_rows, char *err,
+		size_t err_len);
 
 /**
  * Parse an explicit map "(port,queue,lcore),(port,queue,lcore),...".
@@ -111,7 +219,7 @@ int lcx_place_map_parse(const char *s, struct lcx_place_map *map,
 		unsigned int max);
 
 /**
- * Open a port and hand it to the manager; configured at lcx_mgr_place().
+ * Open a port and hand it to the manager; configured at lcx_place_apply().
  *
  * @param spec
  *   Port spec (see lcx_port_open()).
@@ -125,122 +233,7 @@ int lcx_place_map_parse(const char *s, struct lcx_place_map *map,
  *   LCX_PLACE_MAX_RXQ (the port is closed again); LCX_EENV: the manager
  *   is not started.  Each failure logs one line naming the culprit.
  */
-struct lcx_port *lcx_mgr_port_add(const char *spec, uint16_t nb_rxq);
-
-/**
- * Place every port's queues on the existing contexts, configure and start
- * the ports, and give each context its RX queues and one TX queue per
- * port.  Contexts must not be running.  TX queues are set up for up to
- * the number of EAL lcores, so contexts created later get one too.
- * Calling it again (contexts stopped) stops the ports and places anew.
- *
- * @param policy
- *   Policy.
- * @param map
- *   For LCX_PLACE_MAP.
- * @param nb_map
- *   Entries in map.
- * @return
- *   0; -EINVAL (bad map, a context would get more than limits.max_rxq
- *   queues, or an RX queue would go to a context without a pool: logged
- *   with the culprit, nothing changed); -LCX_ERESINIT (a port could not
- *   be configured or started: no port is left started, no context has a
- *   queue); -LCX_ENOCTX (no context); -EBUSY (a context runs).
- */
-int lcx_mgr_place(enum lcx_place_policy policy,
-		const struct lcx_place_map *map, unsigned int nb_map);
-
-/**
- * Move RX queue (port, queue) to another context, at run time, losing and
- * duplicating nothing: the owner stops polling it at a burst boundary and
- * acknowledges through the run queue; only then does the new owner start.
- * Packets wait in the device queue meanwhile.
- *
- * @param port
- *   lcx port index.
- * @param queue
- *   RX queue.
- * @param to_ctx
- *   Id of the new owner.
- * @return
- *   0; -LCX_ENOCTX (no such context); -EINVAL (no such port or queue,
- *   or the port is not placed); -ENOSPC (the new owner polls max_rxq
- *   queues); -ETIMEDOUT (an owner did not answer within a second: when
- *   the old owner is silent the queue stays where it was; when the new
- *   owner is silent the queue is unpolled until it answers); -EALREADY
- *   (it owns it); -EDEADLK (called from a task of one of the two).
- */
-int lcx_mgr_rxq_move(uint16_t port, uint16_t queue, uint32_t to_ctx);
-
-/** Unpolled time of RX queue moves (lcx_mgr_rxq_move_stats()). */
-struct lcx_mgr_move_stats {
-	uint64_t moves;          /**< moves completed since the last reset */
-	uint64_t failed;         /**< moves refused or timed out */
-	uint64_t samples;        /**< moves the figures below are taken over
-				      (the last LCX_MOVE_SAMPLES) */
-	uint64_t unpolled_median_ns; /**< remove acknowledged -> added */
-	uint64_t unpolled_max_ns;
-	uint64_t unpolled_min_ns;
-};
-
-/** Unpolled times kept for the median. */
-#define LCX_MOVE_SAMPLES 8192
-
-/**
- * Unpolled time per move: from the instant the old owner removed the queue
- * (TSC read in its remove task) to the instant the new owner added it
- * (TSC read in its add task).  Moves between contexts that do not run are
- * counted too (they are edited in place).
- *
- * @param st
- *   Filled in.
- * @param reset
- *   Non-zero: clear the counters after reading them.
- */
-void lcx_mgr_rxq_move_stats(struct lcx_mgr_move_stats *st, int reset);
-
-/** Placement report row. */
-struct lcx_place_report {
-	uint16_t port;
-	uint16_t queue;
-	uint32_t ctx_id;         /**< UINT32_MAX: unpolled */
-	unsigned int lcore;
-	int socket;
-	char pool[32];           /**< name of the pool feeding the queue */
-};
-
-/**
- * Current placement.
- *
- * @param rows
- *   Out, ordered by (port, queue).
- * @param max
- *   Room.
- * @return
- *   Number of RX queues (may exceed max).
- */
-unsigned int lcx_mgr_place_get(struct lcx_place_report *rows, unsigned int max);
-
-/**
- * Print the placement table: port, queue, context, lcore, socket, pool.
- *
- * @param f
- *   Stream.
- */
-void lcx_mgr_place_dump(FILE *f);
-
-/**
- * Move away every RX queue a context polls, each to the other context
- * with the fewest queues (not one asked to stop), through the
- * lcx_mgr_rxq_move() handshake.  lcx_mgr_ctx_destroy() calls it first.
- *
- * @param ctx_id
- *   The context.
- * @return
- *   0; -LCX_ENOCTX; or lcx_mgr_rxq_move()'s error.  With no other context
- *   the queues stay unpolled (packets wait in the device).
- */
-int lcx_mgr_ctx_evacuate(uint32_t ctx_id);
+struct lcx_port *lcx_place_port_add(const char *spec, uint16_t nb_rxq);
 
 /**
  * Ports in the manager.
@@ -252,7 +245,100 @@ int lcx_mgr_ctx_evacuate(uint32_t ctx_id);
  * @return
  *   Number of ports.
  */
-unsigned int lcx_mgr_port_list(struct lcx_port **out, unsigned int max);
+unsigned int lcx_place_port_list(struct lcx_port **out, unsigned int max);
+
+/**
+ * Place every port's queues on the existing contexts, configure and start
+ * the ports, and give each context its RX queues and one TX queue per
+ * port.  Contexts must not be running.  TX queues are set up for up to
+ * the number of EAL lcores, so contexts created later get one too.
+ * Calling it again (contexts stopped) stops the ports and places anew.
+ *
+ * @param policy
+ *   Name of a registered policy ("rr", "numa", "map", ...).
+ * @param map
+ *   For a policy with LCX_PLACE_F_MAP.
+ * @param nb_map
+ *   Entries in map.
+ * @return
+ *   0; -ENOENT (no policy of that name: logged with the known ones);
+ *   -EINVAL (bad map, the policy refused, a context would get more than
+ *   limits.max_rxq queues, or an RX queue would go to a context without
+ *   a pool: logged with the culprit, nothing changed); -LCX_ERESINIT (a
+ *   port could not be configured or started: no port is left started, no
+ *   context has a queue); -LCX_ENOCTX (no context); -EBUSY (a context
+ *   runs).
+ */
+int lcx_place_apply(const char *policy, const struct lcx_place_map *map,
+		unsigned int nb_map);
+
+/** Placement report row: one RX queue. */
+struct lcx_place_report {
+	uint16_t port;
+	uint16_t queue;
+	uint32_t ctx_id;         /**< UINT32_MAX: unpolled */
+	unsigned int lcore;
+	int socket;
+	char pool[32];           /**< name of the pool feeding the queue */
+};
+
+/**
+ * Current placement, one row per RX queue.
+ *
+ * @param rows
+ *   Out, ordered by (port, queue).
+ * @param max
+ *   Room.
+ * @return
+ *   Number of RX queues (may exceed max).
+ */
+unsigned int lcx_place_report_get(struct lcx_place_report *rows,
+		unsigned int max);
+
+/** What one placed port gives the contexts. */
+struct lcx_place_port_report {
+	uint16_t port;
+	uint16_t nb_rxq;         /**< RX queues placed */
+	uint16_t nb_txq;         /**< TX queues set up */
+	uint16_t nb_ctx;         /**< contexts in the manager */
+	uint16_t nb_idle;        /**< of them, polling no RX queue of this
+				      port: they get its packets only through
+				      a handler that hands packets on
+				      (handoff) */
+	uint16_t nb_no_txq;      /**< of them, with no TX queue on this port
+				      (more contexts than the device has TX
+				      queues): what they send to it is
+				      dropped, counted as no-txq */
+	uint32_t idle_ctx[LCX_MAX_CONTEXTS];   /**< ids, in creation order */
+	uint32_t no_txq_ctx[LCX_MAX_CONTEXTS]; /**< ids, in creation order */
+};
+
+/**
+ * Which contexts poll no RX queue of a port, and which have no TX queue
+ * on it: a port with fewer queues than contexts (one queue pair for two
+ * contexts, as an af_packet veth has) leaves some without.
+ *
+ * @param port
+ *   lcx port index.
+ * @param r
+ *   Filled in.
+ * @return
+ *   0; -EINVAL (r NULL, no such port in the manager, or not placed).
+ */
+int lcx_place_port_report_get(uint16_t port, struct lcx_place_port_report *r);
+
+/**
+ * Print the placement table (port, queue, context, lcore, socket, pool),
+ * then one line per placed port saying which contexts poll none of its
+ * RX queues, e.g.
+ * "port 0 (net_af_packet0): 1 RX queue for 2 contexts: ctx1 polls
+ * nothing here (spread in software with the handoff handler)",
+ * and one more for a port on which some context has no TX queue.
+ *
+ * @param f
+ *   Stream.
+ */
+void lcx_place_report_dump(FILE *f);
 
 #ifdef __cplusplus
 }

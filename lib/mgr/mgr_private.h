@@ -36,12 +36,12 @@ struct mgr {
 extern struct mgr lcx_mgr;
 
 int mgr_watchdog_start(void);
-/* place.c: give a new context its TX queues on placed ports (0 or -errno),
+/* place_port.c: give a new context its TX queues on placed ports (0 or -errno),
  * move away a dying context's RX queues and return its TX queue, and close
  * every port at fini.  Called without the manager's mutex held. */
 int mgr_port_ctx_join(struct lcx_ctx *ctx);
 void mgr_port_ctx_leave(struct lcx_ctx *ctx);
-/* place.c: a destroyed context's loop has stopped; take back its TX
+/* place_port.c: a destroyed context's loop has stopped; take back its TX
  * queues and detach its pool (called before lcx_ctx_free()). */
 void mgr_port_ctx_gone(struct lcx_ctx *ctx);
 void mgr_port_fini(void);

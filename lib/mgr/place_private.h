@@ -3,11 +3,12 @@
 #define PLACE_PRIVATE_H
 
 /*
- * State shared by place.c (ports, placement, pools) and migrate.c (the
- * move handshake).  Everything here is guarded by mgr_place.lock, taken
- * before the manager's own mutex when both are needed, never after.
- * The one exception is mgr_rxq.owner, which the contexts' tasks update
- * with atomics (see migrate.c).
+ * State shared by place_port.c (ports, placement, pools), place_report.c
+ * (the report) and migrate.c (the move handshake); the policies
+ * (place_policy.c) are pure and need none of it.  Everything here is
+ * guarded by mgr_place.lock, taken before the manager's own mutex when
+ * both are needed, never after.  The one exception is mgr_rxq.owner,
+ * which the contexts' tasks update with atomics (see migrate.c).
  */
 
 #include <pthread.h>

@@ -117,8 +117,14 @@ usage_error "unknown option" "'--bogus'" -- --bogus
 usage_error "EAL option without --" "'-l'" -- -l 1
 usage_error "missing value" "'--duration'" -- --duration
 usage_error "bad number" "--duration: 'soon'" -- --duration soon
-usage_error "bad placement" "--placement: unknown placement 'best'" -- \
+usage_error "bad placement" \
+	"--placement: unknown placement 'best'; known: map, numa, rr" -- \
 	--placement best
+usage_error "placement map without a map" "placement map needs --map" -- \
+	--placement map
+usage_error "a map with placement rr" \
+	"--map given with placement rr: a map needs placement map" -- \
+	--placement rr --map '(0,0,0)'
 usage_error "bad idle mode" "--idle: unknown idle mode 'spin'" -- --idle spin
 usage_error "bad pipeline: unknown handler" "unknown handler 'fliter'" -- \
 	--pipeline 'fliter -> macswap'

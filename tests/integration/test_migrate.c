@@ -66,11 +66,11 @@ setup(uint16_t max_rxq, unsigned int n)
 		if (ctx[i] == NULL)
 			return -1;
 	}
-	port[0] = lcx_mgr_port_add("synth:flows=64,seed=3,size=64-300", NB_RXQ);
-	port[1] = lcx_mgr_port_add("synth:flows=64,seed=4,ipv6=mix", NB_RXQ);
+	port[0] = lcx_place_port_add("synth:flows=64,seed=3,size=64-300", NB_RXQ);
+	port[1] = lcx_place_port_add("synth:flows=64,seed=4,ipv6=mix", NB_RXQ);
 	if (port[0] == NULL || port[1] == NULL)
 		return -1;
-	return lcx_mgr_place(LCX_PLACE_RR, NULL, 0);
+	return lcx_place_apply("rr", NULL, 0);
 }
 
 /* Destroy the contexts (their pools go to the manager while the queues
@@ -79,7 +79,7 @@ static void
 teardown(void)
 {
 	lcx_mgr_fini();
-	CU_ASSERT_EQUAL(lcx_mgr_port_list(NULL, 0), 0);
+	CU_ASSERT_EQUAL(lcx_place_port_list(NULL, 0), 0);
 	CU_ASSERT_EQUAL(lcx_test_mgr_init(), 0);
 }
 
@@ -103,7 +103,7 @@ test_move_under_load(void)
 	int rc;
 
 	CU_ASSERT_FATAL(setup(8, nb_ctx) == 0);
-	lcx_mgr_place_dump(stdout);
+	lcx_place_report_dump(stdout);
 	lcx_mgr_rxq_move_stats(&ms, 1);
 	CU_ASSERT_EQUAL_FATAL(lcx_mgr_start_all(), (int)nb_ctx);
 
@@ -134,7 +134,7 @@ test_move_under_load(void)
 	CU_ASSERT_EQUAL(ms.failed, 0);
 
 	/* every queue has exactly one owner, one of ours */
-	CU_ASSERT_EQUAL(lcx_mgr_place_get(rep, RTE_DIM(rep)), 2 * NB_RXQ);
+	CU_ASSERT_EQUAL(lcx_place_report_get(rep, RTE_DIM(rep)), 2 * NB_RXQ);
 	for (i = 0; i < 2 * NB_RXQ; i++)
 		CU_ASSERT(rep[i].ctx_id != UINT32_MAX);
 	for (i = 0; i < nb_ctx; i++) {
@@ -180,7 +180,7 @@ test_move_errors(void)
 
 	CU_ASSERT_FATAL(setup(2, MAX_CTX) == 0);
 	/* RR: (0,0) ctx0, (0,1) ctx1, (1,0) ctx2, (1,1) ctx0 */
-	CU_ASSERT_EQUAL(lcx_mgr_place_get(rep, RTE_DIM(rep)), 4);
+	CU_ASSERT_EQUAL(lcx_place_report_get(rep, RTE_DIM(rep)), 4);
 	owner = rep[0].ctx_id;
 	CU_ASSERT_EQUAL(owner, ctx[0]->id);
 	CU_ASSERT_EQUAL(lcx_mgr_rxq_move(0, 0, owner), -EALREADY);
@@ -190,7 +190,7 @@ test_move_errors(void)
 	/* ctx0 polls 2 = max_rxq */
 	CU_ASSERT_EQUAL(lcx_mgr_rxq_move(0, 1, ctx[0]->id), -ENOSPC);
 	/* nothing moved */
-	CU_ASSERT_EQUAL(lcx_mgr_place_get(rep, RTE_DIM(rep)), 4);
+	CU_ASSERT_EQUAL(lcx_place_report_get(rep, RTE_DIM(rep)), 4);
 	CU_ASSERT_EQUAL(rep[1].ctx_id, ctx[1]->id);
 	CU_ASSERT_EQUAL(ctx[0]->nb_rxq, 2);
 	CU_ASSERT_EQUAL(ctx[1]->nb_rxq, 1);

@@ -171,11 +171,11 @@ test_recycle_under_traffic(void)
 	keep[0] = ctx_make(1);
 	keep[1] = ctx_make(2);
 	CU_ASSERT_FATAL(keep[0] != NULL && keep[1] != NULL);
-	port[0] = lcx_mgr_port_add("synth:flows=32,seed=5", 2);
-	port[1] = lcx_mgr_port_add("synth:flows=32,seed=6,size=64-512", 2);
-	port[2] = lcx_mgr_port_add("net_ring0", RING_RXQ);
+	port[0] = lcx_place_port_add("synth:flows=32,seed=5", 2);
+	port[1] = lcx_place_port_add("synth:flows=32,seed=6,size=64-512", 2);
+	port[2] = lcx_place_port_add("net_ring0", RING_RXQ);
 	CU_ASSERT_FATAL(port[0] && port[1] && port[2]);
-	CU_ASSERT_EQUAL_FATAL(lcx_mgr_place(LCX_PLACE_RR, NULL, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(lcx_place_apply("rr", NULL, 0), 0);
 	CU_ASSERT_EQUAL_FATAL(port[2]->nb_txq, RING_RXQ);
 	CU_ASSERT_EQUAL_FATAL(ring_inject(), 0);
 	CU_ASSERT_EQUAL_FATAL(lcx_mgr_start_all(), 2);
@@ -197,7 +197,7 @@ test_recycle_under_traffic(void)
 	CU_ASSERT_EQUAL(heap1, heap0);
 
 	/* every queue back on a survivor */
-	n = lcx_mgr_place_get(rep, RTE_DIM(rep));
+	n = lcx_place_report_get(rep, RTE_DIM(rep));
 	CU_ASSERT_EQUAL(n, 2 + 2 + RING_RXQ);
 	for (i = 0; i < n; i++)
 		CU_ASSERT(rep[i].ctx_id == keep[0]->id ||
@@ -236,7 +236,7 @@ test_recycle_under_traffic(void)
 	LCX_TEST_POOL_FULL(keep[1]->pool);
 	/* ports closed, pools freed */
 	CU_ASSERT_EQUAL(lcx_mgr_fini(), 0);
-	CU_ASSERT_EQUAL(lcx_mgr_port_list(NULL, 0), 0);
+	CU_ASSERT_EQUAL(lcx_place_port_list(NULL, 0), 0);
 	CU_ASSERT_EQUAL(lcx_test_mgr_init(), 0);
 }
 
@@ -254,10 +254,10 @@ test_pool_outlives_context(void)
 	a = ctx_make(1);
 	b = ctx_make(2);
 	CU_ASSERT_FATAL(a != NULL && b != NULL);
-	port[0] = lcx_mgr_port_add("synth:flows=8", 1);
+	port[0] = lcx_place_port_add("synth:flows=8", 1);
 	CU_ASSERT_FATAL(port[0] != NULL);
 	/* (0,0) on a, set up with a's pool */
-	CU_ASSERT_EQUAL_FATAL(lcx_mgr_place(LCX_PLACE_RR, NULL, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(lcx_place_apply("rr", NULL, 0), 0);
 	pa = a->pool;
 	snprintf(name, sizeof(name), "%s", pa->name);
 	CU_ASSERT_EQUAL_FATAL(lcx_mgr_start_all(), 2);

@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Ports and placement: the pure policies (lcx_place_compute), opening and
- * placing the manager's ports, TX queues per context, the report, and the
- * pools of destroyed contexts.  The move handshake is in migrate.c.
+ * The manager's ports: opening them, configuring and starting them with
+ * the queues a policy (place_policy.c) gives each context, TX queues per
+ * context, and the pools of destroyed contexts.  The report is in
+ * place_report.c, the move handshake in migrate.c.
  */
-#include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,248 +16,6 @@
 struct mgr_place mgr_place = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 };
-
-/* ---- Pure placement ------------------------------------------------- */
-
-static void
-err_set(char *err, size_t len, const char *fmt, ...)
-{
-	char buf[160];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	LCX_LOG(ERR, "placement: %s", buf);
-	if (err != NULL && len != 0)
-		snprintf(err, len, "%s", buf);
-}
-
-static int
-ctx_of_lcore(const struct lcx_place_topo *t, unsigned int lcore)
-{
-	uint16_t c;
-
-	for (c = 0; c < t->nb_ctx; c++)
-		if (t->ctx_lcore[c] == lcore)
-			return c;
-	return -1;
-}
-
-static int
-place_map(const struct lcx_place_topo *t, const struct lcx_place_map *map,
-		unsigned int nb_map, struct lcx_place_row *rows,
-		const unsigned int *first, unsigned int total, char *err,
-		size_t err_len)
-{
-	unsigned int i, r;
-	uint16_t p, q;
-	int c;
-
-	for (r = 0; r < total; r++)
-		rows[r].ctx = UINT16_MAX;
-	for (i = 0; i < nb_map; i++) {
-		const struct lcx_place_map *e = &map[i];
-
-		if (e->port >= t->nb_ports || t->port_nb_rxq[e->port] == 0) {
-			err_set(err, err_len, "map (%u,%u,%u): unknown port %u",
-				e->port, e->queue, e->lcore, e->port);
-			return -EINVAL;
-		}
-		if (e->queue >= t->port_nb_rxq[e->port]) {
-			err_set(err, err_len,
-				"map (%u,%u,%u): unknown queue %u (port %u has %u)",
-				e->port, e->queue, e->lcore, e->queue, e->port,
-				t->port_nb_rxq[e->port]);
-			return -EINVAL;
-		}
-		c = ctx_of_lcore(t, e->lcore);
-		if (c < 0) {
-			err_set(err, err_len,
-				"map (%u,%u,%u): unknown lcore %u (no context on it)",
-				e->port, e->queue, e->lcore, e->lcore);
-			return -EINVAL;
-		}
-		r = first[e->port] + e->queue;
-		if (rows[r].ctx != UINT16_MAX) {
-			err_set(err, err_len,
-				"map (%u,%u,%u): duplicate: queue %u of port %u is mapped twice",
-				e->port, e->queue, e->lcore, e->queue, e->port);
-			return -EINVAL;
-		}
-		rows[r].ctx = (uint16_t)c;
-		rows[r].cross_socket = t->port_socket[e->port] != SOCKET_ID_ANY &&
-			t->ctx_socket[c] != t->port_socket[e->port];
-	}
-	for (p = 0; p < t->nb_ports; p++)
-		for (q = 0; q < t->port_nb_rxq[p]; q++)
-			if (rows[first[p] + q].ctx == UINT16_MAX) {
-				err_set(err, err_len,
-					"map: missing queue %u of port %u", q, p);
-				return -EINVAL;
-			}
-	return 0;
-}
-
-int
-lcx_place_compute(const struct lcx_place_topo *t, enum lcx_place_policy policy,
-		const struct lcx_place_map *map, unsigned int nb_map,
-		struct lcx_place_row *rows, unsigned int max_rows, char *err,
-		size_t err_len)
-{
-	unsigned int first[LCX_MAX_PORTS], total = 0, next_any = 0;
-	unsigned int next_sock[RTE_MAX_NUMA_NODES] = { 0 };
-	uint16_t local[LCX_MAX_CONTEXTS], nb_local, p, q, c;
-	int rc;
-
-	if (err != NULL && err_len != 0)
-		err[0] = '\0';
-	if (t == NULL || rows == NULL || t->nb_ports > LCX_MAX_PORTS ||
-			t->nb_ctx > LCX_MAX_CONTEXTS) {
-		err_set(err, err_len, "bad topology");
-		return -EINVAL;
-	}
-	if (t->nb_ctx == 0) {
-		err_set(err, err_len, "no context to place queues on");
-		return -EINVAL;
-	}
-	for (p = 0; p < t->nb_ports; p++) {
-		first[p] = total;
-		total += t->port_nb_rxq[p];
-	}
-	if (total > max_rows) {
-		err_set(err, err_len, "%u RX queues, room for %u rows", total,
-			max_rows);
-		return -ENOSPC;
-	}
-	for (p = 0; p < t->nb_ports; p++)
-		for (q = 0; q < t->port_nb_rxq[p]; q++) {
-			rows[first[p] + q].port = p;
-			rows[first[p] + q].queue = q;
-			rows[first[p] + q].cross_socket = 0;
-		}
-	switch (policy) {
-	case LCX_PLACE_RR:
-		for (c = 0; c < total; c++) {
-			int s = t->port_socket[rows[c].port];
-
-			rows[c].ctx = (uint16_t)(c % t->nb_ctx);
-			rows[c].cross_socket = s != SOCKET_ID_ANY &&
-				t->ctx_socket[rows[c].ctx] != s;
-		}
-		return (int)total;
-	case LCX_PLACE_NUMA:
-		for (p = 0; p < t->nb_ports; p++) {
-			int s = t->port_socket[p];
-			unsigned int *next = &next_any;
-
-			nb_local = 0;
-			if (s >= 0 && s < RTE_MAX_NUMA_NODES) {
-				for (c = 0; c < t->nb_ctx; c++)
-					if (t->ctx_socket[c] == s)
-						local[nb_local++] = c;
-				next = &next_sock[s];
-			}
-			if (nb_local == 0 && t->port_nb_rxq[p] != 0 &&
-					s != SOCKET_ID_ANY)
-				LCX_LOG(WARNING,
-					"placement: port %u is on socket %d, no context is: its %u RX queues go to other sockets",
-					p, s, t->port_nb_rxq[p]);
-			for (q = 0; q < t->port_nb_rxq[p]; q++) {
-				struct lcx_place_row *r = &rows[first[p] + q];
-
-				if (nb_local != 0) {
-					r->ctx = local[(*next)++ % nb_local];
-				} else {
-					/* unknown socket, or none local */
-					r->ctx = (uint16_t)(next_any++ % t->nb_ctx);
-					r->cross_socket = s != SOCKET_ID_ANY;
-				}
-			}
-		}
-		return (int)total;
-	case LCX_PLACE_MAP:
-		if (map == NULL && nb_map != 0) {
-			err_set(err, err_len, "map: NULL");
-			return -EINVAL;
-		}
-		rc = place_map(t, map, nb_map, rows, first, total, err, err_len);
-		return rc != 0 ? rc : (int)total;
-	}
-	err_set(err, err_len, "unknown policy %d", (int)policy);
-	return -EINVAL;
-}
-
-static const char *
-skip_space(const char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	return s;
-}
-
-/* One unsigned number; *s moves past it. */
-static int
-parse_num(const char **s, unsigned long max, unsigned long *v)
-{
-	char *end;
-
-	*s = skip_space(*s);
-	if (!isdigit((unsigned char)**s))
-		return -1;
-	errno = 0;
-	*v = strtoul(*s, &end, 10);
-	if (errno != 0 || *v > max)
-		return -1;
-	*s = skip_space(end);
-	return 0;
-}
-
-int
-lcx_place_map_parse(const char *str, struct lcx_place_map *map,
-		unsigned int max)
-{
-	const char *s = str;
-	unsigned long v[3];
-	unsigned int n = 0, k;
-
-	if (str == NULL || map == NULL)
-		return -EINVAL;
-	s = skip_space(s);
-	if (*s == '\0')
-		goto syntax;
-	while (*s != '\0') {
-		if (*s != '(')
-			goto syntax;
-		s++;
-		for (k = 0; k < 3; k++) {
-			if (parse_num(&s, k == 2 ? RTE_MAX_LCORE - 1 : UINT16_MAX,
-					&v[k]) != 0)
-				goto syntax;
-			if (*s != (k == 2 ? ')' : ','))
-				goto syntax;
-			s++;
-		}
-		if (n == max) {
-			LCX_LOG(ERR, "map '%s': more than %u entries", str, max);
-			return -ENOSPC;
-		}
-		map[n].port = (uint16_t)v[0];
-		map[n].queue = (uint16_t)v[1];
-		map[n].lcore = (unsigned int)v[2];
-		n++;
-		s = skip_space(s);
-		if (*s == ',')
-			s = skip_space(s + 1);
-		else if (*s != '\0')
-			goto syntax;
-	}
-	return (int)n;
-syntax:
-	LCX_LOG(ERR, "map '%s': syntax error at offset %u, want (port,queue,lcore),...",
-		str, (unsigned int)(s - str));
-	return -EINVAL;
-}
 
 /* ---- Ports ---------------------------------------------------------- */
 
@@ -273,7 +30,7 @@ mgr_out_port(uint16_t id)
 }
 
 struct lcx_port *
-lcx_mgr_port_add(const char *spec, uint16_t nb_rxq)
+lcx_place_port_add(const char *spec, uint16_t nb_rxq)
 {
 	struct mgr_port *mp;
 	struct lcx_port *port;
@@ -312,7 +69,7 @@ unlock:
 }
 
 unsigned int
-lcx_mgr_port_list(struct lcx_port **out, unsigned int max)
+lcx_place_port_list(struct lcx_port **out, unsigned int max)
 {
 	unsigned int n = 0;
 	uint16_t p;
@@ -421,7 +178,7 @@ place_check(struct lcx_ctx **list, unsigned int n,
 }
 
 int
-lcx_mgr_place(enum lcx_place_policy policy, const struct lcx_place_map *map,
+lcx_place_apply(const char *policy, const struct lcx_place_map *map,
 		unsigned int nb_map)
 {
 	static struct lcx_place_row rows[LCX_MAX_PORTS * LCX_PLACE_MAX_RXQ];
@@ -541,70 +298,6 @@ stop_ports:
 unlock:
 	pthread_mutex_unlock(&mgr_place.lock);
 	return rc;
-}
-
-/* ---- Report --------------------------------------------------------- */
-
-unsigned int
-lcx_mgr_place_get(struct lcx_place_report *rows, unsigned int max)
-{
-	unsigned int n = 0;
-	uint16_t p, q;
-
-	pthread_mutex_lock(&mgr_place.lock);
-	for (p = 0; p < LCX_MAX_PORTS; p++) {
-		struct mgr_port *mp = &mgr_place.port[p];
-
-		if (mp->port == NULL)
-			continue;
-		for (q = 0; q < mp->nb_rxq; q++, n++) {
-			struct lcx_place_report *r = &rows[n];
-			struct lcx_ctx *ctx = NULL;
-			uint32_t owner;
-
-			if (n >= max)
-				continue;
-			owner = __atomic_load_n(&mp->rxq[q].owner,
-				__ATOMIC_ACQUIRE);
-			if (owner != MGR_OWNER_NONE)
-				ctx = lcx_mgr_ctx_lookup(owner);
-			r->port = p;
-			r->queue = q;
-			r->ctx_id = ctx != NULL ? ctx->id : UINT32_MAX;
-			r->lcore = ctx != NULL ? ctx->lcore : LCORE_ID_ANY;
-			r->socket = ctx != NULL ? ctx->socket : SOCKET_ID_ANY;
-			snprintf(r->pool, sizeof(r->pool), "%s",
-				mp->rxq[q].pool != NULL ?
-				mp->rxq[q].pool->name : "-");
-		}
-	}
-	pthread_mutex_unlock(&mgr_place.lock);
-	return n;
-}
-
-void
-lcx_mgr_place_dump(FILE *f)
-{
-	static struct lcx_place_report rows[LCX_MAX_PORTS * LCX_PLACE_MAX_RXQ];
-	unsigned int n, i;
-
-	n = lcx_mgr_place_get(rows, RTE_DIM(rows));
-	fprintf(f, "%-4s %-5s %-16s %-5s %-6s %s\n", "port", "queue",
-		"context", "lcore", "socket", "pool");
-	for (i = 0; i < n && i < RTE_DIM(rows); i++) {
-		struct lcx_ctx *ctx = NULL;
-		char lc[16] = "-", so[16] = "-";
-
-		if (rows[i].ctx_id != UINT32_MAX)
-			ctx = lcx_mgr_ctx_lookup(rows[i].ctx_id);
-		if (ctx != NULL) {
-			snprintf(lc, sizeof(lc), "%u", rows[i].lcore);
-			snprintf(so, sizeof(so), "%d", rows[i].socket);
-		}
-		fprintf(f, "%-4u %-5u %-16s %-5s %-6s %s\n", rows[i].port,
-			rows[i].queue, ctx != NULL ? ctx->name : "(unpolled)",
-			lc, so, rows[i].pool);
-	}
 }
 
 /* ---- Pools of destroyed contexts ------------------------------------ */
