@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Slow path of the handler module: the registry, plugins, handoff groups
- * and small parsers.  The fast path is in pipeline.c.
+ * Slow path of the handler module: the registry, plugins and handoff
+ * groups.  The fast path is in pipeline.c; value parsers in lib/common
+ * (lcx_args.h).
  */
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
 
 #include <rte_malloc.h>
 #include <rte_ring.h>
@@ -44,6 +44,18 @@ name_valid(const char *name)
 	return 1;
 }
 
+/* Declared counters: named, and a uint64_t array inside priv. */
+static int
+counters_valid(const struct lcx_handler *h)
+{
+	return h->nb_counters == 0 ||
+		(h->nb_counters <= LCX_HANDLER_MAX_COUNTERS &&
+		 h->counter_names != NULL &&
+		 h->counters_off % sizeof(uint64_t) == 0 &&
+		 h->counters_off + h->nb_counters * sizeof(uint64_t) <=
+			h->priv_size);
+}
+
 void
 __lcx_handler_register(uint32_t abi, struct lcx_handler *h)
 {
@@ -58,6 +70,7 @@ __lcx_handler_register(uint32_t abi, struct lcx_handler *h)
 	RTE_VERIFY(abi == LCX_HANDLER_ABI_VERSION);
 	RTE_VERIFY(name_valid(h->name) && h->process != NULL);
 	RTE_VERIFY(h->nb_drops <= LCX_HANDLER_MAX_DROPS);
+	RTE_VERIFY(counters_valid(h));
 	RTE_VERIFY(lcx_handler_find(h->name) == NULL);
 	RTE_VERIFY(nb_handlers < MAX_HANDLERS);
 	handlers[nb_handlers++] = h;
@@ -110,9 +123,11 @@ staged_check(const char *path)
 		struct lcx_handler *h = staged.h[i];
 
 		if (!name_valid(h->name) || h->process == NULL ||
-				h->nb_drops > LCX_HANDLER_MAX_DROPS) {
+				h->nb_drops > LCX_HANDLER_MAX_DROPS ||
+				!counters_valid(h)) {
 			LCX_LOG(ERR, "plugin %s: handler '%s': bad name, no "
-				"process() or more than %u drop reasons", path,
+				"process(), more than %u drop reasons, or "
+				"counters outside priv", path,
 				h->name ? h->name : "", LCX_HANDLER_MAX_DROPS);
 			return -EINVAL;
 		}
@@ -372,41 +387,5 @@ lcx_handoff_disconnect(struct lcx_ctx *ctx)
 	for (i = 0; i < grp->n; i++)
 		__lcx_pipeline_handoff_refresh(grp->ctx[i]);
 	group_free(grp);
-	return 0;
-}
-
-/* ---- Parsers ------------------------------------------------------------- */
-
-int
-lcx_parse_ipv4(const char *s, uint32_t *addr)
-{
-	struct in_addr a;
-
-	if (s == NULL || inet_pton(AF_INET, s, &a) != 1)
-		return -EINVAL;
-	*addr = a.s_addr;
-	return 0;
-}
-
-int
-lcx_parse_ipv4_prefix(const char *s, uint32_t *addr, uint8_t *len)
-{
-	char buf[32], *slash, *end;
-	unsigned long l = 32;
-
-	if (s == NULL || strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (slash != NULL) {
-		*slash++ = '\0';
-		errno = 0;
-		l = strtoul(slash, &end, 10);
-		if (errno != 0 || end == slash || *end != '\0' || l > 32)
-			return -EINVAL;
-	}
-	if (lcx_parse_ipv4(buf, addr) != 0)
-		return -EINVAL;
-	*len = (uint8_t)l;
 	return 0;
 }

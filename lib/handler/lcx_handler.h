@@ -50,6 +50,7 @@
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
+#include "lcx_args.h"
 #include "lcx_common.h"
 #include "lcx_ctx.h"
 
@@ -63,13 +64,15 @@ extern "C" {
  * built against another version is refused.  Bump on any change to
  * either.  (Overridable only so the tests can build a mismatched plugin.)
  */
-#define LCX_HANDLER_ABI_VERSION 1
+#define LCX_HANDLER_ABI_VERSION 2
 #endif
 
 /** Most stages in one pipeline. */
 #define LCX_PIPELINE_MAX_STAGES 16
 /** Most drop reasons one handler declares. */
 #define LCX_HANDLER_MAX_DROPS 14
+/** Most counters one handler declares (LCX_HANDLER_COUNTERS). */
+#define LCX_HANDLER_MAX_COUNTERS 32
 /**
  * Reasons the pipeline adds after each handler's own: "handoff-full" (the
  * ring to the other context was full) and "bad-decision" (a decision the
@@ -104,16 +107,55 @@ extern "C" {
 /** Argument of a decision: port, group member or reason. */
 #define LCX_ACT_ARG(a) ((uint16_t)(a) & 0xfff)
 
-/** Decision for one packet, for lcx_handler_each(). */
+/** Decision for one packet, for lcx_handler_each(): reads priv only. */
 typedef uint16_t (*lcx_handler_pkt_fn)(const void *priv, struct lcx_ctx *ctx,
 		struct rte_mbuf *m);
 
+/** Decision for one packet, for lcx_handler_each_mut(): may write priv. */
+typedef uint16_t (*lcx_handler_pkt_mut_fn)(void *priv, struct lcx_ctx *ctx,
+		struct rte_mbuf *m);
+
+/* The one loop behind both: four at a time with the next four prefetched,
+ * then a scalar tail (as DPDK's pkt_cls node and VPP's sample node).
+ * Called with a constant fn from an always-inline context, the compiler
+ * inlines fn too: no indirect call per packet. */
+#define __LCX_HANDLER_EACH(priv, ctx, pkts, act, n, fn) do {              \
+	uint16_t i_ = 0;                                                 \
+									 \
+	for (; i_ + 4 <= (n); i_ += 4) {                                 \
+		if (i_ + 8 <= (n)) {                                     \
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i_ + 4], void *)); \
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i_ + 5], void *)); \
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i_ + 6], void *)); \
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i_ + 7], void *)); \
+		}                                                        \
+		act[i_] = fn(priv, ctx, pkts[i_]);                       \
+		act[i_ + 1] = fn(priv, ctx, pkts[i_ + 1]);               \
+		act[i_ + 2] = fn(priv, ctx, pkts[i_ + 2]);               \
+		act[i_ + 3] = fn(priv, ctx, pkts[i_ + 3]);               \
+		nd_ += (act[i_] != LCX_ACT_CONTINUE) +                   \
+			(act[i_ + 1] != LCX_ACT_CONTINUE) +              \
+			(act[i_ + 2] != LCX_ACT_CONTINUE) +              \
+			(act[i_ + 3] != LCX_ACT_CONTINUE);               \
+	}                                                                \
+	for (; i_ < (n); i_++) {                                         \
+		act[i_] = fn(priv, ctx, pkts[i_]);                       \
+		nd_ += act[i_] != LCX_ACT_CONTINUE;                      \
+	}                                                                \
+} while (0)
+
 /**
- * The body of most process() functions: decide for every packet, four at
- * a time with the next four prefetched, then a scalar tail (as DPDK's
- * pkt_cls node and VPP's sample node).  Called with a constant @p fn from
- * an always-inline context, the compiler inlines fn as well: no indirect
- * call per packet.
+ * The body of most process() functions: act[i] = fn(priv, ctx, pkts[i])
+ * for the whole burst, four at a time with the next four prefetched.
+ * For handlers whose per-packet decision only reads priv; a handler that
+ * counts uses lcx_handler_each_mut().
+ *
+ *     static uint16_t
+ *     l2rw_process(void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
+ *                  uint16_t *act, uint16_t n)
+ *     {
+ *             return lcx_handler_each(priv, ctx, pkts, act, n, rewrite);
+ *     }
  *
  * @param priv
  *   Handler state, passed to fn.
@@ -126,7 +168,7 @@ typedef uint16_t (*lcx_handler_pkt_fn)(const void *priv, struct lcx_ctx *ctx,
  * @param n
  *   Burst size.
  * @param fn
- *   Per-packet decision.
+ *   Per-packet decision, a constant (a static always-inline function).
  * @return
  *   Number of decisions other than LCX_ACT_CONTINUE (process()'s return).
  */
@@ -134,27 +176,40 @@ static __rte_always_inline uint16_t
 lcx_handler_each(const void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
 		uint16_t *act, uint16_t n, lcx_handler_pkt_fn fn)
 {
-	uint16_t i = 0, nd = 0;
+	uint16_t nd_ = 0;
 
-	for (; i + 4 <= n; i += 4) {
-		if (i + 8 <= n) {
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 5], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 6], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 7], void *));
-		}
-		act[i] = fn(priv, ctx, pkts[i]);
-		act[i + 1] = fn(priv, ctx, pkts[i + 1]);
-		act[i + 2] = fn(priv, ctx, pkts[i + 2]);
-		act[i + 3] = fn(priv, ctx, pkts[i + 3]);
-		nd += (act[i] != LCX_ACT_CONTINUE) + (act[i + 1] != LCX_ACT_CONTINUE) +
-			(act[i + 2] != LCX_ACT_CONTINUE) + (act[i + 3] != LCX_ACT_CONTINUE);
-	}
-	for (; i < n; i++) {
-		act[i] = fn(priv, ctx, pkts[i]);
-		nd += act[i] != LCX_ACT_CONTINUE;
-	}
-	return nd;
+	__LCX_HANDLER_EACH(priv, ctx, pkts, act, n, fn);
+	return nd_;
+}
+
+/**
+ * lcx_handler_each() for decisions that write the context's own state
+ * (counters in priv): the same loop, with a mutable @p priv.  Only the
+ * owning context runs process(), so plain increments are safe.
+ *
+ * @param priv
+ *   Handler state, passed to fn.
+ * @param ctx
+ *   The context, passed to fn.
+ * @param pkts
+ *   The burst.
+ * @param act
+ *   Decisions, act[i] = fn(priv, ctx, pkts[i]).
+ * @param n
+ *   Burst size.
+ * @param fn
+ *   Per-packet decision, a constant (a static always-inline function).
+ * @return
+ *   Number of decisions other than LCX_ACT_CONTINUE (process()'s return).
+ */
+static __rte_always_inline uint16_t
+lcx_handler_each_mut(void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
+		uint16_t *act, uint16_t n, lcx_handler_pkt_mut_fn fn)
+{
+	uint16_t nd_ = 0;
+
+	__LCX_HANDLER_EACH(priv, ctx, pkts, act, n, fn);
+	return nd_;
 }
 
 /* ---- Handlers ----------------------------------------------------------- */
@@ -194,10 +249,31 @@ typedef uint16_t (*lcx_handler_process_fn)(void *priv, struct lcx_ctx *ctx,
 typedef int (*lcx_handler_init_fn)(void *priv, const char *args,
 		struct lcx_ctx *ctx);
 
+/**
+ * init() of a handler that takes no arguments: refuses any, so a typo
+ * in a spec ("macswap(x)") does not pass silently.
+ *
+ * @return 0; -EINVAL (arguments given: logged, and the pipeline names
+ *   the handler).
+ */
+static inline int
+lcx_handler_init_noargs(void *priv, const char *args, struct lcx_ctx *ctx)
+{
+	RTE_SET_USED(priv);
+	if (args == NULL || args[0] == '\0')
+		return 0;
+	LCX_LOG(ERR, "%s: no arguments expected, got '%s'", ctx->name, args);
+	return -EINVAL;
+}
+
 /** Release what init() took; priv itself is freed by the pipeline. */
 typedef void (*lcx_handler_fini_fn)(void *priv, struct lcx_ctx *ctx);
 
-/** Print handler-specific counters, one "name value" a line. */
+/**
+ * Print handler-specific state, one "name value" a line.  Counters are
+ * better declared (LCX_HANDLER_COUNTERS): the pipeline then reads, sums
+ * and prints them itself.
+ */
 typedef void (*lcx_handler_dump_fn)(void *priv, FILE *f);
 
 /** Flags of a handler. */
@@ -215,30 +291,84 @@ struct lcx_handler {
 	lcx_handler_dump_fn dump;     /**< may be NULL */
 	const char *const *drop_names; /**< nb_drops names, from the X-macro */
 	uint16_t nb_drops;
+	uint16_t nb_counters;         /**< 0 .. LCX_HANDLER_MAX_COUNTERS */
+	/** nb_counters names, from the X-macro (LCX_HANDLER_COUNTERS) */
+	const char *const *counter_names;
+	/** offset in priv of the uint64_t[nb_counters] the handler counts in */
+	size_t counters_off;
 };
 
 /**
- * Declare a handler's drop reasons from an X-macro list
- * `#define foreach_x_drop(_) _(SYM, "name") ...`: defines the enum values
- * DROP_SYM (file-local: one handler a file), PFX_DROP_MAX and the table
- * PFX_drop_names, so a new reason is one line.  Put
- * LCX_HANDLER_DROPS_OF(PFX) in the registration.
+ * Declare a handler's drop reasons from an X-macro list of full symbol
+ * names and their text:
+ *
+ *     #define foreach_macswap_drop(_) _(MACSWAP_DROP_RUNT, "runt")
+ *     LCX_HANDLER_DROPS(macswap, foreach_macswap_drop);
+ *
+ * defines enum macswap_drop { MACSWAP_DROP_RUNT } and the table
+ * macswap_drop_names[], so a new reason is one line; decide
+ * LCX_ACT_DROP(MACSWAP_DROP_RUNT) and put LCX_HANDLER_DROPS_OF(macswap)
+ * in the registration.  At most LCX_HANDLER_MAX_DROPS (checked at build).
  */
 #define LCX_HANDLER_DROPS(pfx, list)                                    \
 	enum pfx ## _drop {                                              \
-		list(__LCX_DROP_ENUM)                                    \
-		pfx ## _DROP_MAX,                                        \
+		list(__LCX_XENUM)                                        \
 	};                                                               \
-	_Static_assert(pfx ## _DROP_MAX <= LCX_HANDLER_MAX_DROPS,        \
-		"too many drop reasons");                                \
 	static const char *const pfx ## _drop_names[] = {               \
-		list(__LCX_DROP_NAME)                                    \
-	}
-#define __LCX_DROP_ENUM(sym, str) DROP_ ## sym,
-#define __LCX_DROP_NAME(sym, str) str,
+		list(__LCX_XNAME)                                        \
+	};                                                               \
+	_Static_assert(RTE_DIM(pfx ## _drop_names) <=                    \
+		LCX_HANDLER_MAX_DROPS, "too many drop reasons")
+#define __LCX_XENUM(sym, str) sym,
+#define __LCX_XNAME(sym, str) str,
 /** Initializer fields naming the drop list declared by LCX_HANDLER_DROPS. */
 #define LCX_HANDLER_DROPS_OF(pfx) \
-	.drop_names = pfx ## _drop_names, .nb_drops = pfx ## _DROP_MAX
+	.drop_names = pfx ## _drop_names, \
+	.nb_drops = RTE_DIM(pfx ## _drop_names)
+
+/**
+ * Declare a handler's own counters from an X-macro list, as drop reasons:
+ *
+ *     #define foreach_count_counter(_) \
+ *             _(COUNT_IPV4, "ipv4-packets") _(COUNT_IPV4_B, "ipv4-bytes")
+ *     LCX_HANDLER_COUNTERS(count, foreach_count_counter);
+ *     struct count { uint64_t ctr[LCX_HANDLER_NB_COUNTERS(count)]; };
+ *     ... c->ctr[COUNT_IPV4]++;
+ *     LCX_HANDLER_REGISTER(count) = { ...,
+ *             LCX_HANDLER_COUNTERS_OF(count, struct count, ctr) };
+ *
+ * defines enum count_counter { COUNT_IPV4, ... } and count_counter_names[].
+ * The counters are a uint64_t array in the handler's per-context priv,
+ * written by the owning context only (no atomics: zero cost beyond the
+ * increment); lcx_pipeline_stats_get() copies them, lcx_handler_stats_add()
+ * sums them, lcx_pipeline_dump() prints them.  At most
+ * LCX_HANDLER_MAX_COUNTERS (checked at build).
+ */
+#define LCX_HANDLER_COUNTERS(pfx, list)                                 \
+	enum pfx ## _counter {                                           \
+		list(__LCX_XENUM)                                        \
+	};                                                               \
+	static const char *const pfx ## _counter_names[] = {            \
+		list(__LCX_XNAME)                                        \
+	};                                                               \
+	_Static_assert(RTE_DIM(pfx ## _counter_names) <=                 \
+		LCX_HANDLER_MAX_COUNTERS, "too many counters")
+/** Number of counters declared by LCX_HANDLER_COUNTERS(pfx, ...). */
+#define LCX_HANDLER_NB_COUNTERS(pfx) RTE_DIM(pfx ## _counter_names)
+/**
+ * Initializer fields naming the counters of LCX_HANDLER_COUNTERS(pfx) and
+ * where they live: the array @p field of the priv struct @p type.  Fails
+ * to build unless @p field is a uint64_t array with room for them all.
+ */
+#define LCX_HANDLER_COUNTERS_OF(pfx, type, field)                       \
+	.counter_names = pfx ## _counter_names,                          \
+	.nb_counters = RTE_DIM(pfx ## _counter_names),                   \
+	.counters_off = offsetof(type, field) + 0 * sizeof(char[        \
+		__builtin_types_compatible_p(                            \
+			__typeof__(((type *)0)->field[0]), uint64_t) &&  \
+		sizeof(((type *)0)->field) >=                            \
+			sizeof(pfx ## _counter_names) / sizeof(char *) * \
+			sizeof(uint64_t) ? 1 : -1])
 
 /**
  * @internal Register a handler.  @p abi is the LCX_HANDLER_ABI_VERSION the
@@ -370,6 +500,9 @@ struct lcx_handler_stats {
 	uint16_t nb_drops;            /**< the handler's + LCX_PIPELINE_DROPS */
 	const char *drop_name[LCX_HANDLER_MAX_DROPS + LCX_PIPELINE_DROPS];
 	uint64_t drop[LCX_HANDLER_MAX_DROPS + LCX_PIPELINE_DROPS];
+	uint16_t nb_counters;         /**< the handler's declared counters */
+	const char *counter_name[LCX_HANDLER_MAX_COUNTERS];
+	uint64_t counter[LCX_HANDLER_MAX_COUNTERS];
 };
 
 /**
@@ -383,8 +516,9 @@ struct lcx_handler_stats {
 unsigned int lcx_pipeline_stages(const struct lcx_ctx *ctx);
 
 /**
- * Read one stage's counters.  From any thread: each counter is one 64-bit
- * load of a value only the owner writes.
+ * Read one stage's counters, the pipeline's and the handler's declared
+ * ones (LCX_HANDLER_COUNTERS).  From any thread: each counter is one
+ * 64-bit load of a value only the owner writes.
  *
  * @param ctx
  *   The context.
@@ -400,8 +534,8 @@ int lcx_pipeline_stats_get(const struct lcx_ctx *ctx, unsigned int stage,
 
 /**
  * Add one stage's counters into a sum (contexts run the same spec, so
- * stage i is the same handler everywhere).  A zeroed @p sum takes the
- * names of @p st.
+ * stage i is the same handler everywhere): drops and declared counters
+ * too.  A zeroed @p sum takes the names of @p st.
  *
  * @param sum
  *   Accumulator.
@@ -412,7 +546,9 @@ void lcx_handler_stats_add(struct lcx_handler_stats *sum,
 		const struct lcx_handler_stats *st);
 
 /**
- * Print every stage's counters and its handler's own (dump()).
+ * Print every stage's counters: the pipeline's, then the non-zero drop
+ * reasons and declared counters ("  counter NAME VALUE"), then what the
+ * handler's dump() prints, if it has one.
  *
  * @param ctx
  *   The context.
@@ -479,71 +615,6 @@ int lcx_handoff_disconnect(struct lcx_ctx *ctx);
  *   Group size; 1 when the context is in no group.
  */
 unsigned int lcx_handoff_group(const struct lcx_ctx *ctx, unsigned int *self);
-
-/* ---- Helpers for handler authors ---------------------------------------- */
-
-/**
- * Incremental Internet checksum update (RFC 1624, eqn. 3):
- * HC' = ~(~HC + ~m + m'), for one 16-bit word changing from m to m'.
- * All values in network order.
- */
-static inline uint16_t
-lcx_cksum_update16(uint16_t cksum, uint16_t old, uint16_t new_)
-{
-	uint32_t s = (uint16_t)~cksum;
-
-	s += (uint16_t)~old;
-	s += new_;
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
-/**
- * Ether type of a frame, looking behind at most one VLAN tag, and the
- * offset of its L3 header.  Reads only what the first segment holds.
- *
- * @param m
- *   The frame.
- * @param l3_off
- *   Receives 14, or 18 behind a tag.
- * @return
- *   The ether type in network order; 0 when the frame is too short.
- */
-static __rte_always_inline uint16_t
-lcx_pkt_ether_type(const struct rte_mbuf *m, uint16_t *l3_off)
-{
-	const struct rte_ether_hdr *eth =
-		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	uint16_t type;
-
-	if (unlikely(m->data_len < RTE_ETHER_HDR_LEN))
-		return 0;
-	type = eth->ether_type;
-	*l3_off = RTE_ETHER_HDR_LEN;
-	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
-		if (unlikely(m->data_len < RTE_ETHER_HDR_LEN + 4))
-			return 0;
-		type = ((const struct rte_vlan_hdr *)(eth + 1))->eth_proto;
-		*l3_off = RTE_ETHER_HDR_LEN + 4;
-	}
-	return type;
-}
-
-/**
- * Parse "a.b.c.d" into a network-order address.
- *
- * @return 0, or -EINVAL.
- */
-int lcx_parse_ipv4(const char *s, uint32_t *addr);
-
-/**
- * Parse "a.b.c.d/len" or "a.b.c.d" (len 32) into a network-order address
- * and a prefix length.
- *
- * @return 0, or -EINVAL.
- */
-int lcx_parse_ipv4_prefix(const char *s, uint32_t *addr, uint8_t *len);
 
 #ifdef __cplusplus
 }

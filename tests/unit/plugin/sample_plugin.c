@@ -9,9 +9,8 @@
 
 #include "lcx_handler.h"
 
-#define foreach_sample_drop(_) \
-	_(SHORT, "short")
-LCX_HANDLER_DROPS(SAMPLE, foreach_sample_drop);
+#define foreach_sample_drop(_) _(SAMPLE_DROP_SHORT, "short")
+LCX_HANDLER_DROPS(sample, foreach_sample_drop);
 
 static uint16_t
 sample_process(void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
@@ -24,7 +23,7 @@ sample_process(void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
 	RTE_SET_USED(ctx);
 	for (i = 0; i < n; i++) {
 		if (pkts[i]->data_len < RTE_ETHER_HDR_LEN) {
-			act[i] = LCX_ACT_DROP(DROP_SHORT);
+			act[i] = LCX_ACT_DROP(SAMPLE_DROP_SHORT);
 			nd++;
 			continue;
 		}
@@ -37,5 +36,5 @@ LCX_HANDLER_REGISTER(sample) = {
 	.name = SAMPLE_NAME,
 	.usage = "sample: no arguments",
 	.process = sample_process,
-	LCX_HANDLER_DROPS_OF(SAMPLE),
+	LCX_HANDLER_DROPS_OF(sample),
 };
