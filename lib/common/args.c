@@ -89,6 +89,48 @@ lcx_parse_ipv4_prefix(const char *s, uint32_t *addr, uint8_t *len)
 
 /* ---- key=value lists ------------------------------------------------------ */
 
+static int
+key_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.';
+}
+
+/* What rte_kvargs lets through but must not pass: "a=b=c" (it keeps
+ * "b=c"), "=1", ",," and a trailing ",", "[" never closed, blanks or
+ * other characters in keys.  Syntax: pair ("," pair)*, pair := key
+ * ["=" value], a value's "[...]" may hold commas. */
+static int
+syntax_ok(const char *s)
+{
+	int depth = 0, eq = 0, klen = 0;
+
+	if (*s == '\0')
+		return 1;
+	for (;; s++) {
+		if (depth > 0) {
+			if (*s == '\0')
+				return 0;
+			depth += (*s == '[') - (*s == ']');
+		} else if (*s == ',' || *s == '\0') {
+			if (klen == 0)
+				return 0;
+			if (*s == '\0')
+				return 1;
+			eq = 0;
+			klen = 0;
+		} else if (*s == '=') {
+			if (eq++ != 0 || klen == 0)
+				return 0;
+		} else if (eq == 0) {
+			if (!key_char(*s))
+				return 0;
+			klen++;
+		} else if (*s == '[') {
+			depth++;
+		}
+	}
+}
+
 struct lcx_args *
 lcx_args_parse(const char *who, const char *text, const char *usage)
 {
@@ -101,7 +143,9 @@ lcx_args_parse(const char *who, const char *text, const char *usage)
 	}
 	a->who = who;
 	a->usage = usage;
-	a->kv = rte_kvargs_parse(text != NULL ? text : "", NULL);
+	if (text == NULL)
+		text = "";
+	a->kv = syntax_ok(text) ? rte_kvargs_parse(text, NULL) : NULL;
 	if (a->kv == NULL) {
 		LCX_LOG(ERR, "%s: cannot parse '%s': expected %s", who,
 			text, usage);

@@ -73,7 +73,11 @@ int lcx_parse_ipv4_prefix(const char *s, uint32_t *addr, uint8_t *len);
 struct lcx_args;
 
 /**
- * Split "key=value,key=value" (rte_kvargs syntax; at most 32 pairs).
+ * Split "key=value,key=value" with rte_kvargs (at most 32 pairs; a value
+ * in "[...]" may hold commas), after a stricter syntax check: keys are
+ * [A-Za-z0-9_.-]+, one '=' a pair, no empty pair (",," or a trailing
+ * ","), brackets closed.  (rte_kvargs itself would read "a=b=c" as
+ * b=c.)
  *
  * @param who
  *   Who is parsing ("udp-echo"), the start of every message.
