@@ -118,7 +118,20 @@ typedef uint16_t (*lcx_handler_pkt_mut_fn)(void *priv, struct lcx_ctx *ctx,
 /* The one loop behind both: four at a time with the next four prefetched,
  * then a scalar tail (as DPDK's pkt_cls node and VPP's sample node).
  * Called with a constant fn from an always-inline context, the compiler
- * inlines fn too: no indirect call per packet. */
+ * inlines fn too: no indirect call per packet.  act[] arrives filled with
+ * CONTINUE (process()'s contract), so only other decisions are stored:
+ * with fn inlined, the branch on the decision merges with fn's own and
+ * the common path stores nothing.  Measured with callgrind, burst of 32:
+ * macswap 24.1 instructions a packet (its hand-written loop: 25.7; with
+ * every act[i] stored: 30.1), l2rewrite 32.5 (hand-written: 33.9). */
+#define __LCX_HANDLER_DECIDE(priv, ctx, pkts, act, i, fn) do {          \
+	uint16_t a_ = fn(priv, ctx, pkts[i]);                            \
+									 \
+	if (a_ != LCX_ACT_CONTINUE) {                                    \
+		act[i] = a_;                                             \
+		nd_++;                                                   \
+	}                                                                \
+} while (0)
 #define __LCX_HANDLER_EACH(priv, ctx, pkts, act, n, fn) do {              \
 	uint16_t i_ = 0;                                                 \
 									 \
@@ -129,24 +142,19 @@ typedef uint16_t (*lcx_handler_pkt_mut_fn)(void *priv, struct lcx_ctx *ctx,
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i_ + 6], void *)); \
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i_ + 7], void *)); \
 		}                                                        \
-		act[i_] = fn(priv, ctx, pkts[i_]);                       \
-		act[i_ + 1] = fn(priv, ctx, pkts[i_ + 1]);               \
-		act[i_ + 2] = fn(priv, ctx, pkts[i_ + 2]);               \
-		act[i_ + 3] = fn(priv, ctx, pkts[i_ + 3]);               \
-		nd_ += (act[i_] != LCX_ACT_CONTINUE) +                   \
-			(act[i_ + 1] != LCX_ACT_CONTINUE) +              \
-			(act[i_ + 2] != LCX_ACT_CONTINUE) +              \
-			(act[i_ + 3] != LCX_ACT_CONTINUE);               \
+		__LCX_HANDLER_DECIDE(priv, ctx, pkts, act, i_, fn);      \
+		__LCX_HANDLER_DECIDE(priv, ctx, pkts, act, i_ + 1, fn);  \
+		__LCX_HANDLER_DECIDE(priv, ctx, pkts, act, i_ + 2, fn);  \
+		__LCX_HANDLER_DECIDE(priv, ctx, pkts, act, i_ + 3, fn);  \
 	}                                                                \
-	for (; i_ < (n); i_++) {                                         \
-		act[i_] = fn(priv, ctx, pkts[i_]);                       \
-		nd_ += act[i_] != LCX_ACT_CONTINUE;                      \
-	}                                                                \
+	for (; i_ < (n); i_++)                                           \
+		__LCX_HANDLER_DECIDE(priv, ctx, pkts, act, i_, fn);      \
 } while (0)
 
 /**
- * The body of most process() functions: act[i] = fn(priv, ctx, pkts[i])
- * for the whole burst, four at a time with the next four prefetched.
+ * The body of most process() functions: the decision fn(priv, ctx,
+ * pkts[i]) for the whole burst, four at a time with the next four
+ * prefetched.
  * For handlers whose per-packet decision only reads priv; a handler that
  * counts uses lcx_handler_each_mut().
  *
@@ -164,7 +172,8 @@ typedef uint16_t (*lcx_handler_pkt_mut_fn)(void *priv, struct lcx_ctx *ctx,
  * @param pkts
  *   The burst.
  * @param act
- *   Decisions, act[i] = fn(priv, ctx, pkts[i]).
+ *   Decisions, all LCX_ACT_CONTINUE on entry (as process() gets them):
+ *   act[i] = fn(priv, ctx, pkts[i]) is stored when it is not CONTINUE.
  * @param n
  *   Burst size.
  * @param fn
@@ -194,7 +203,7 @@ lcx_handler_each(const void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
  * @param pkts
  *   The burst.
  * @param act
- *   Decisions, act[i] = fn(priv, ctx, pkts[i]).
+ *   Decisions, all LCX_ACT_CONTINUE on entry, as for lcx_handler_each().
  * @param n
  *   Burst size.
  * @param fn
