@@ -411,13 +411,20 @@ lcx_pkt_parse(const struct rte_mbuf *m, struct lcx_pkt_info *pi)
 static __rte_always_inline uint32_t
 lcx_pkt_flow_hash_sym(const struct rte_mbuf *m, const struct lcx_pkt_info *pi)
 {
-	/* IPv4: the two addresses at 12; IPv6: the eight words at 8. */
-	const uint32_t *a = rte_pktmbuf_mtod_offset(m, const uint32_t *,
+	/* IPv4: the two addresses at 12; IPv6: the eight words at 8.  The
+	 * L3 header is only 2-byte aligned behind Ethernet: memcpy() (one
+	 * unaligned load each on x86), not uint32_t pointers. */
+	const uint8_t *p = rte_pktmbuf_mtod_offset(m, const uint8_t *,
 		pi->l3_off + (pi->family == 4 ? 12 : 8));
-	uint32_t h = a[0] ^ a[1];
+	uint32_t a[8], h;
 
-	if (pi->family == 6)
-		h ^= a[2] ^ a[3] ^ a[4] ^ a[5] ^ a[6] ^ a[7];
+	if (pi->family == 4) {
+		memcpy(a, p, 2 * sizeof(a[0]));
+		h = a[0] ^ a[1];
+	} else {
+		memcpy(a, p, sizeof(a));
+		h = a[0] ^ a[1] ^ a[2] ^ a[3] ^ a[4] ^ a[5] ^ a[6] ^ a[7];
+	}
 	return rte_jhash_2words(h, (pi->has_ports ? pi->sport ^ pi->dport : 0) |
 		(uint32_t)pi->proto << 16, 0x6c6378);
 }
