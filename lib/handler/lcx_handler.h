@@ -436,7 +436,9 @@ const struct lcx_handler *lcx_handler_get(unsigned int i);
  *   another LCX_HANDLER_ABI_VERSION: logged with the path and both
  *   versions; nothing registered); -EEXIST
  *   (a handler name is taken; nothing registered); -ENODATA (it registers
- *   no handler); -ENOSPC (registry full); -EINVAL (NULL).
+ *   no handler); -ENOSPC (registry full); -EINVAL (NULL, or a handler
+ *   with a bad name, no process(), too many drop reasons or declared
+ *   counters outside its priv: nothing registered).
  */
 int lcx_plugin_load(const char *path);
 
