@@ -42,21 +42,40 @@ extern "C" {
  * Parse a decimal number in [min, max]: digits only, no sign, no blank,
  * nothing after.
  *
- * @return 0; -EINVAL (not a number, trailing text, out of range, NULL).
+ * @param s
+ *   The text.
+ * @param min
+ *   Smallest value accepted.
+ * @param max
+ *   Largest value accepted.
+ * @param v
+ *   Receives the value; untouched on error.
+ * @return
+ *   0; -EINVAL (NULL, not a number, trailing text, out of range).
  */
 int lcx_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *v);
 
 /**
  * Parse a MAC address "xx:xx:xx:xx:xx:xx" (rte_ether_unformat_addr()).
  *
- * @return 0; -EINVAL.
+ * @param s
+ *   The text.
+ * @param mac
+ *   Receives the address.
+ * @return
+ *   0; -EINVAL (NULL or not a MAC address).
  */
 int lcx_parse_mac(const char *s, struct rte_ether_addr *mac);
 
 /**
  * Parse "a.b.c.d" into a network-order address.
  *
- * @return 0; -EINVAL.
+ * @param s
+ *   The text.
+ * @param addr
+ *   Receives the address, network order.
+ * @return
+ *   0; -EINVAL (NULL or not a dotted quad).
  */
 int lcx_parse_ipv4(const char *s, uint32_t *addr);
 
@@ -64,7 +83,14 @@ int lcx_parse_ipv4(const char *s, uint32_t *addr);
  * Parse "a.b.c.d/len" or "a.b.c.d" (len 32) into a network-order address
  * and a prefix length 0..32.
  *
- * @return 0; -EINVAL.
+ * @param s
+ *   The text.
+ * @param addr
+ *   Receives the address, network order (host bits kept as given).
+ * @param len
+ *   Receives the prefix length.
+ * @return
+ *   0; -EINVAL (NULL, bad address, length not a number in 0..32).
  */
 int lcx_parse_ipv4_prefix(const char *s, uint32_t *addr, uint8_t *len);
 
@@ -107,7 +133,12 @@ int lcx_args_end(struct lcx_args *a);
 /**
  * How many times @p key was given (to tell absent from present).
  *
- * @return The count; 0 for a NULL list.
+ * @param a
+ *   The list, or NULL.
+ * @param key
+ *   The key.
+ * @return
+ *   The count; 0 for a NULL list.
  */
 unsigned int lcx_args_count(const struct lcx_args *a, const char *key);
 
@@ -131,27 +162,74 @@ unsigned int lcx_args_count(const struct lcx_args *a, const char *key);
 int lcx_args_u64(struct lcx_args *a, const char *key, uint64_t min,
 		uint64_t max, uint64_t *v);
 
-/** lcx_args_u64() into a uint32_t; @p max at most UINT32_MAX. */
+/**
+ * lcx_args_u64() into a uint32_t.
+ *
+ * @param a
+ *   The list.
+ * @param key
+ *   The key.
+ * @param min
+ *   Smallest value accepted.
+ * @param max
+ *   Largest value accepted.
+ * @param v
+ *   Receives the value; untouched unless 0 is returned.
+ * @return
+ *   As lcx_args_u64().
+ */
 int lcx_args_u32(struct lcx_args *a, const char *key, uint32_t min,
 		uint32_t max, uint32_t *v);
 
-/** lcx_args_u64() into a uint16_t; @p max at most UINT16_MAX. */
+/**
+ * lcx_args_u64() into a uint16_t.
+ *
+ * @param a
+ *   The list.
+ * @param key
+ *   The key.
+ * @param min
+ *   Smallest value accepted.
+ * @param max
+ *   Largest value accepted.
+ * @param v
+ *   Receives the value; untouched unless 0 is returned.
+ * @return
+ *   As lcx_args_u64().
+ */
 int lcx_args_u16(struct lcx_args *a, const char *key, uint16_t min,
 		uint16_t max, uint16_t *v);
 
 /**
  * Read a MAC address.
  *
- * @return As lcx_args_u64().
+ * @param a
+ *   The list.
+ * @param key
+ *   The key.
+ * @param mac
+ *   Receives the address; untouched unless 0 is returned.
+ * @return
+ *   0; -ENOENT (absent); -EINVAL (no value, not a MAC, given twice:
+ *   logged).
  */
 int lcx_args_mac(struct lcx_args *a, const char *key,
 		struct rte_ether_addr *mac);
 
 /**
- * Read an IPv4 prefix "a.b.c.d[/len]" (network order, len 32 when not
- * given).
+ * Read an IPv4 prefix "a.b.c.d[/len]" (len 32 when not given).
  *
- * @return As lcx_args_u64().
+ * @param a
+ *   The list.
+ * @param key
+ *   The key.
+ * @param addr
+ *   Receives the address, network order; untouched unless 0 is returned.
+ * @param len
+ *   Receives the prefix length.
+ * @return
+ *   0; -ENOENT (absent); -EINVAL (no value, not a prefix, given twice:
+ *   logged).
  */
 int lcx_args_ipv4_prefix(struct lcx_args *a, const char *key, uint32_t *addr,
 		uint8_t *len);
@@ -193,9 +271,15 @@ int lcx_args_str(struct lcx_args *a, const char *key, char *buf,
 		size_t len);
 
 /**
- * Require a key: log "KEY missing" and mark the list when absent.
+ * Require a key: log "KEY: missing, expected USAGE" and mark the list
+ * when absent.
  *
- * @return 0; -EINVAL (absent, or NULL list).
+ * @param a
+ *   The list.
+ * @param key
+ *   The key.
+ * @return
+ *   0; -EINVAL (absent: logged; or a NULL list).
  */
 int lcx_args_need(struct lcx_args *a, const char *key);
 

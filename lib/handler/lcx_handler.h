@@ -262,8 +262,15 @@ typedef int (*lcx_handler_init_fn)(void *priv, const char *args,
  * init() of a handler that takes no arguments: refuses any, so a typo
  * in a spec ("macswap(x)") does not pass silently.
  *
- * @return 0; -EINVAL (arguments given: logged, and the pipeline names
- *   the handler).
+ * @param priv
+ *   Unused.
+ * @param args
+ *   The spec's arguments: must be "".
+ * @param ctx
+ *   The context (its name goes in the message).
+ * @return
+ *   0; -EINVAL (arguments given: logged, and the pipeline names the
+ *   handler).
  */
 static inline int
 lcx_handler_init_noargs(void *priv, const char *args, struct lcx_ctx *ctx)

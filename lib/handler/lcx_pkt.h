@@ -77,7 +77,12 @@ lcx_pkt_ether_type(const struct rte_mbuf *m, uint16_t *l3_off)
 /**
  * MAC address of lcx port @p port as seen by @p ctx (its TX queue's port).
  *
- * @return The address, or NULL when the context has no queue on it.
+ * @param ctx
+ *   The context.
+ * @param port
+ *   The lcx port index (masked to LCX_MAX_PORTS).
+ * @return
+ *   The address, or NULL when the context has no queue on it.
  */
 static __rte_always_inline const struct rte_ether_addr *
 lcx_pkt_port_mac(const struct lcx_ctx *ctx, uint16_t port)
@@ -203,7 +208,12 @@ lcx_pkt_ipv4_valid(const struct rte_mbuf *m, uint16_t l3_off)
 /**
  * The IPv4 header at @p l3_off when lcx_pkt_ipv4_valid().
  *
- * @return The header, or NULL (malformed).
+ * @param m
+ *   The frame.
+ * @param l3_off
+ *   Offset of the IPv4 header.
+ * @return
+ *   The header, or NULL (malformed).
  */
 static __rte_always_inline struct rte_ipv4_hdr *
 lcx_pkt_ipv4(const struct rte_mbuf *m, uint16_t l3_off)
@@ -216,7 +226,11 @@ lcx_pkt_ipv4(const struct rte_mbuf *m, uint16_t l3_off)
 /**
  * The L4 header of a valid IPv4 datagram (behind its options).
  *
- * @return The first byte after the IPv4 header.
+ * @param ip
+ *   A header lcx_pkt_ipv4() returned.
+ * @return
+ *   The first byte after the IPv4 header (inside the datagram only if
+ *   the total length leaves room: check before reading).
  */
 static __rte_always_inline void *
 lcx_pkt_ipv4_l4(struct rte_ipv4_hdr *ip)
@@ -227,6 +241,11 @@ lcx_pkt_ipv4_l4(struct rte_ipv4_hdr *ip)
 /**
  * Whether the datagram is a fragment other than the first (its L4
  * header is elsewhere).
+ *
+ * @param ip
+ *   The header.
+ * @return
+ *   1 for a later fragment, 0 otherwise.
  */
 static __rte_always_inline int
 lcx_pkt_ipv4_frag_later(const struct rte_ipv4_hdr *ip)
@@ -236,6 +255,11 @@ lcx_pkt_ipv4_frag_later(const struct rte_ipv4_hdr *ip)
 
 /**
  * Whether the datagram is any fragment (first, middle or last).
+ *
+ * @param ip
+ *   The header.
+ * @return
+ *   1 for a fragment, 0 for a whole datagram.
  */
 static __rte_always_inline int
 lcx_pkt_ipv4_frag(const struct rte_ipv4_hdr *ip)
@@ -286,6 +310,9 @@ lcx_pkt_ipv4_ttl_dec(struct rte_ipv4_hdr *ip)
 /**
  * Swap source and destination address (the header sum does not change:
  * one's complement addition commutes).
+ *
+ * @param ip
+ *   The header.
  */
 static __rte_always_inline void
 lcx_pkt_ipv4_swap(struct rte_ipv4_hdr *ip)
@@ -303,7 +330,12 @@ lcx_pkt_ipv4_swap(struct rte_ipv4_hdr *ip)
  * segment, the version is 6 and the payload length fits in data_len.
  * Extension headers are not walked.
  *
- * @return The header, or NULL (malformed).
+ * @param m
+ *   The frame.
+ * @param l3_off
+ *   Offset of the IPv6 header.
+ * @return
+ *   The header, or NULL (malformed).
  */
 static __rte_always_inline struct rte_ipv6_hdr *
 lcx_pkt_ipv6(const struct rte_mbuf *m, uint16_t l3_off)
