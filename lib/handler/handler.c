@@ -38,6 +38,17 @@ handler_name_valid(const char *name)
 	return 1;
 }
 
+int
+handler_counters_valid(const struct lcx_handler *h)
+{
+	return h->nb_counters == 0 ||
+		(h->nb_counters <= LCX_HANDLER_MAX_COUNTERS &&
+		 h->counter_names != NULL &&
+		 h->counters_off % sizeof(uint64_t) == 0 &&
+		 h->counters_off + h->nb_counters * sizeof(uint64_t) <=
+			h->priv_size);
+}
+
 /* Room for one more pointer in a growing table; 0 or -ENOMEM. */
 int
 handler_table_grow(struct lcx_handler ***tab, uint32_t **abi,
@@ -93,6 +104,7 @@ __lcx_handler_register(uint32_t abi, struct lcx_handler *h)
 	RTE_VERIFY(abi == LCX_HANDLER_ABI_VERSION);
 	RTE_VERIFY(handler_name_valid(h->name) && h->process != NULL);
 	RTE_VERIFY(h->nb_drops <= LCX_HANDLER_MAX_DROPS);
+	RTE_VERIFY(handler_counters_valid(h));
 	RTE_VERIFY(lcx_handler_find(h->name) == NULL);
 	RTE_VERIFY(handler_registry_add(h) == 0);
 }

@@ -26,6 +26,9 @@ extern struct handler_staging handler_staged;
 int handler_name_char(char c);
 int handler_name_valid(const char *name);
 
+/* Declared counters are named and lie inside priv as a uint64_t array. */
+int handler_counters_valid(const struct lcx_handler *h);
+
 /* Make room for entry n of a growing table (and its ABI column when abi
  * is not NULL); 0 or -ENOMEM. */
 int handler_table_grow(struct lcx_handler ***tab, uint32_t **abi,

@@ -43,6 +43,7 @@
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
+#include "lcx_args.h"
 #include "lcx_common.h"
 #include "lcx_ctx_worker.h"
 
@@ -59,8 +60,12 @@ extern "C" {
 #define LCX_HANDLER_ABI_VERSION 2
 #endif
 
+/** Longest handler name or stage label, with its NUL. */
+#define LCX_HANDLER_NAME_LEN 32
 /** Most drop reasons one handler declares. */
 #define LCX_HANDLER_MAX_DROPS 14
+/** Most counters one handler declares (LCX_HANDLER_COUNTERS). */
+#define LCX_HANDLER_MAX_COUNTERS 32
 /** Most contexts in one handoff group. */
 #define LCX_HANDOFF_MAX 16
 
@@ -98,16 +103,63 @@ extern "C" {
 /** Argument of a decision: port, group member or reason. */
 #define LCX_ACT_ARG(a) ((uint16_t)(a) & 0xfff)
 
-/** Decision for one packet, for lcx_handler_each(). */
+/** Decision for one packet, for lcx_handler_each(): reads priv only. */
 typedef uint16_t (*lcx_handler_pkt_fn)(const void *priv, struct lcx_ctx *ctx,
 		struct rte_mbuf *m);
 
+/** Decision for one packet, for lcx_handler_each_mut(): may write priv. */
+typedef uint16_t (*lcx_handler_pkt_mut_fn)(void *priv, struct lcx_ctx *ctx,
+		struct rte_mbuf *m);
+
+/* The one loop behind both: four at a time with the next four prefetched,
+ * then a scalar tail (as DPDK's pkt_cls node and VPP's sample node).
+ * Called with a constant fn from an always-inline context, the compiler
+ * inlines fn too: no indirect call per packet.  act[] arrives filled with
+ * CONTINUE (process()'s contract), so only other decisions are stored:
+ * with fn inlined, the branch on the decision merges with fn's own and
+ * the common path stores nothing.  Measured with callgrind, burst of 32:
+ * macswap 24.1 instructions a packet (its hand-written loop: 25.7; with
+ * every act[i] stored: 30.1), l2rewrite 32.5 (hand-written: 33.9). */
+#define __LCX_HANDLER_DECIDE(priv, ctx, pkts, act, i, fn, nd) do {      \
+	uint16_t a_ = fn(priv, ctx, pkts[i]);                            \
+									 \
+	if (a_ != LCX_ACT_CONTINUE) {                                    \
+		act[i] = a_;                                             \
+		(nd)++;                                                  \
+	}                                                                \
+} while (0)
+#define __LCX_HANDLER_EACH(priv, ctx, pkts, act, n, fn, nd) do {          \
+	uint16_t i_ = 0;                                                 \
+									 \
+	for (; i_ + 4 <= (n); i_ += 4) {                                 \
+		if (i_ + 8 <= (n)) {                                     \
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i_ + 4], void *)); \
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i_ + 5], void *)); \
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i_ + 6], void *)); \
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i_ + 7], void *)); \
+		}                                                        \
+		__LCX_HANDLER_DECIDE(priv, ctx, pkts, act, i_, fn, nd);     \
+		__LCX_HANDLER_DECIDE(priv, ctx, pkts, act, i_ + 1, fn, nd); \
+		__LCX_HANDLER_DECIDE(priv, ctx, pkts, act, i_ + 2, fn, nd); \
+		__LCX_HANDLER_DECIDE(priv, ctx, pkts, act, i_ + 3, fn, nd); \
+	}                                                                \
+	for (; i_ < (n); i_++)                                           \
+		__LCX_HANDLER_DECIDE(priv, ctx, pkts, act, i_, fn, nd);     \
+} while (0)
+
 /**
- * The body of most process() functions: decide for every packet, four at
- * a time with the next four prefetched, then a scalar tail (as DPDK's
- * pkt_cls node and VPP's sample node).  Called with a constant @p fn from
- * an always-inline context, the compiler inlines fn as well: no indirect
- * call per packet.
+ * The body of most process() functions: the decision fn(priv, ctx,
+ * pkts[i]) for the whole burst, four at a time with the next four
+ * prefetched.
+ * For handlers whose per-packet decision only reads priv; a handler that
+ * counts uses lcx_handler_each_mut().
+ *
+ *     static uint16_t
+ *     l2rw_process(void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
+ *                  uint16_t *act, uint16_t n)
+ *     {
+ *             return lcx_handler_each(priv, ctx, pkts, act, n, rewrite);
+ *     }
  *
  * @param priv
  *   Handler state, passed to fn.
@@ -116,11 +168,12 @@ typedef uint16_t (*lcx_handler_pkt_fn)(const void *priv, struct lcx_ctx *ctx,
  * @param pkts
  *   The burst.
  * @param act
- *   Decisions, act[i] = fn(priv, ctx, pkts[i]).
+ *   Decisions, all LCX_ACT_CONTINUE on entry (as process() gets them):
+ *   act[i] = fn(priv, ctx, pkts[i]) is stored when it is not CONTINUE.
  * @param n
  *   Burst size.
  * @param fn
- *   Per-packet decision.
+ *   Per-packet decision, a constant (a static always-inline function).
  * @return
  *   Number of decisions other than LCX_ACT_CONTINUE (process()'s return).
  */
@@ -128,26 +181,39 @@ static __rte_always_inline uint16_t
 lcx_handler_each(const void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
 		uint16_t *act, uint16_t n, lcx_handler_pkt_fn fn)
 {
-	uint16_t i = 0, nd = 0;
+	uint16_t nd = 0;
 
-	for (; i + 4 <= n; i += 4) {
-		if (i + 8 <= n) {
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 5], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 6], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 7], void *));
-		}
-		act[i] = fn(priv, ctx, pkts[i]);
-		act[i + 1] = fn(priv, ctx, pkts[i + 1]);
-		act[i + 2] = fn(priv, ctx, pkts[i + 2]);
-		act[i + 3] = fn(priv, ctx, pkts[i + 3]);
-		nd += (act[i] != LCX_ACT_CONTINUE) + (act[i + 1] != LCX_ACT_CONTINUE) +
-			(act[i + 2] != LCX_ACT_CONTINUE) + (act[i + 3] != LCX_ACT_CONTINUE);
-	}
-	for (; i < n; i++) {
-		act[i] = fn(priv, ctx, pkts[i]);
-		nd += act[i] != LCX_ACT_CONTINUE;
-	}
+	__LCX_HANDLER_EACH(priv, ctx, pkts, act, n, fn, nd);
+	return nd;
+}
+
+/**
+ * lcx_handler_each() for decisions that write the context's own state
+ * (counters in priv): the same loop, with a mutable @p priv.  Only the
+ * owning context runs process(), so plain increments are safe.
+ *
+ * @param priv
+ *   Handler state, passed to fn.
+ * @param ctx
+ *   The context, passed to fn.
+ * @param pkts
+ *   The burst.
+ * @param act
+ *   Decisions, all LCX_ACT_CONTINUE on entry, as for lcx_handler_each().
+ * @param n
+ *   Burst size.
+ * @param fn
+ *   Per-packet decision, a constant (a static always-inline function).
+ * @return
+ *   Number of decisions other than LCX_ACT_CONTINUE (process()'s return).
+ */
+static __rte_always_inline uint16_t
+lcx_handler_each_mut(void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
+		uint16_t *act, uint16_t n, lcx_handler_pkt_mut_fn fn)
+{
+	uint16_t nd = 0;
+
+	__LCX_HANDLER_EACH(priv, ctx, pkts, act, n, fn, nd);
 	return nd;
 }
 
@@ -188,11 +254,41 @@ typedef uint16_t (*lcx_handler_process_fn)(void *priv, struct lcx_ctx *ctx,
 typedef int (*lcx_handler_init_fn)(void *priv, const char *args,
 		struct lcx_ctx *ctx);
 
+/**
+ * init() of a handler that takes no arguments: refuses any, so a typo
+ * in a spec ("macswap(x)") does not pass silently.
+ *
+ * @param priv
+ *   Unused.
+ * @param args
+ *   The spec's arguments: must be "".
+ * @param ctx
+ *   The context (its name goes in the message).
+ * @return
+ *   0; -EINVAL (arguments given: logged, and the pipeline names the
+ *   handler).
+ */
+static inline int
+lcx_handler_init_noargs(void *priv, const char *args, struct lcx_ctx *ctx)
+{
+	RTE_SET_USED(priv);
+	if (args == NULL || args[0] == '\0')
+		return 0;
+	LCX_LOG(ERR, "%s: no arguments expected, got '%s'", ctx->name, args);
+	return -EINVAL;
+}
+
 /** Release what init() took; priv itself is freed by the pipeline. */
 typedef void (*lcx_handler_fini_fn)(void *priv, struct lcx_ctx *ctx);
 
-/** Print handler-specific counters, one "name value" a line. */
+/**
+ * Print handler-specific state, one "name value" a line.  Counters are
+ * better declared (LCX_HANDLER_COUNTERS): the pipeline then reads, sums
+ * and prints them itself.
+ */
 typedef void (*lcx_handler_dump_fn)(void *priv, FILE *f);
+
+
 
 /** Flags of a handler. */
 #define LCX_HANDLER_F_HANDOFF 1u /**< may decide LCX_ACT_HANDOFF */
@@ -209,30 +305,84 @@ struct lcx_handler {
 	lcx_handler_dump_fn dump;     /**< may be NULL */
 	const char *const *drop_names; /**< nb_drops names, from the X-macro */
 	uint16_t nb_drops;
+	uint16_t nb_counters;         /**< 0 .. LCX_HANDLER_MAX_COUNTERS */
+	/** nb_counters names, from the X-macro (LCX_HANDLER_COUNTERS) */
+	const char *const *counter_names;
+	/** offset in priv of the uint64_t[nb_counters] the handler counts in */
+	size_t counters_off;
 };
 
 /**
- * Declare a handler's drop reasons from an X-macro list
- * `#define foreach_x_drop(_) _(SYM, "name") ...`: defines the enum values
- * DROP_SYM (file-local: one handler a file), PFX_DROP_MAX and the table
- * PFX_drop_names, so a new reason is one line.  Put
- * LCX_HANDLER_DROPS_OF(PFX) in the registration.
+ * Declare a handler's drop reasons from an X-macro list of full symbol
+ * names and their text:
+ *
+ *     #define foreach_macswap_drop(_) _(MACSWAP_DROP_RUNT, "runt")
+ *     LCX_HANDLER_DROPS(macswap, foreach_macswap_drop);
+ *
+ * defines enum macswap_drop { MACSWAP_DROP_RUNT } and the table
+ * macswap_drop_names[], so a new reason is one line; decide
+ * LCX_ACT_DROP(MACSWAP_DROP_RUNT) and put LCX_HANDLER_DROPS_OF(macswap)
+ * in the registration.  At most LCX_HANDLER_MAX_DROPS (checked at build).
  */
 #define LCX_HANDLER_DROPS(pfx, list)                                    \
 	enum pfx ## _drop {                                              \
-		list(__LCX_DROP_ENUM)                                    \
-		pfx ## _DROP_MAX,                                        \
+		list(__LCX_XENUM)                                        \
 	};                                                               \
-	_Static_assert(pfx ## _DROP_MAX <= LCX_HANDLER_MAX_DROPS,        \
-		"too many drop reasons");                                \
 	static const char *const pfx ## _drop_names[] = {               \
-		list(__LCX_DROP_NAME)                                    \
-	}
-#define __LCX_DROP_ENUM(sym, str) DROP_ ## sym,
-#define __LCX_DROP_NAME(sym, str) str,
+		list(__LCX_XNAME)                                        \
+	};                                                               \
+	_Static_assert(RTE_DIM(pfx ## _drop_names) <=                    \
+		LCX_HANDLER_MAX_DROPS, "too many drop reasons")
+#define __LCX_XENUM(sym, str) sym,
+#define __LCX_XNAME(sym, str) str,
 /** Initializer fields naming the drop list declared by LCX_HANDLER_DROPS. */
 #define LCX_HANDLER_DROPS_OF(pfx) \
-	.drop_names = pfx ## _drop_names, .nb_drops = pfx ## _DROP_MAX
+	.drop_names = pfx ## _drop_names, \
+	.nb_drops = RTE_DIM(pfx ## _drop_names)
+
+/**
+ * Declare a handler's own counters from an X-macro list, as drop reasons:
+ *
+ *     #define foreach_count_counter(_) \
+ *             _(COUNT_IPV4, "ipv4-packets") _(COUNT_IPV4_B, "ipv4-bytes")
+ *     LCX_HANDLER_COUNTERS(count, foreach_count_counter);
+ *     struct count { uint64_t ctr[LCX_HANDLER_NB_COUNTERS(count)]; };
+ *     ... c->ctr[COUNT_IPV4]++;
+ *     LCX_HANDLER_REGISTER(count) = { ...,
+ *             LCX_HANDLER_COUNTERS_OF(count, struct count, ctr) };
+ *
+ * defines enum count_counter { COUNT_IPV4, ... } and count_counter_names[].
+ * The counters are a uint64_t array in the handler's per-context priv,
+ * written by the owning context only (no atomics: zero cost beyond the
+ * increment); lcx_pipeline_stats_get() copies them, lcx_handler_stats_add()
+ * sums them, lcx_pipeline_dump() prints them.  At most
+ * LCX_HANDLER_MAX_COUNTERS (checked at build).
+ */
+#define LCX_HANDLER_COUNTERS(pfx, list)                                 \
+	enum pfx ## _counter {                                           \
+		list(__LCX_XENUM)                                        \
+	};                                                               \
+	static const char *const pfx ## _counter_names[] = {            \
+		list(__LCX_XNAME)                                        \
+	};                                                               \
+	_Static_assert(RTE_DIM(pfx ## _counter_names) <=                 \
+		LCX_HANDLER_MAX_COUNTERS, "too many counters")
+/** Number of counters declared by LCX_HANDLER_COUNTERS(pfx, ...). */
+#define LCX_HANDLER_NB_COUNTERS(pfx) RTE_DIM(pfx ## _counter_names)
+/**
+ * Initializer fields naming the counters of LCX_HANDLER_COUNTERS(pfx) and
+ * where they live: the array @p field of the priv struct @p type.  Fails
+ * to build unless @p field is a uint64_t array with room for them all.
+ */
+#define LCX_HANDLER_COUNTERS_OF(pfx, type, field)                       \
+	.counter_names = pfx ## _counter_names,                          \
+	.nb_counters = RTE_DIM(pfx ## _counter_names),                   \
+	.counters_off = offsetof(type, field) + 0 * sizeof(char[        \
+		__builtin_types_compatible_p(                            \
+			__typeof__(((type *)0)->field[0]), uint64_t) &&  \
+		sizeof(((type *)0)->field) >=                            \
+			sizeof(pfx ## _counter_names) / sizeof(char *) * \
+			sizeof(uint64_t) ? 1 : -1])
 
 /**
  * @internal Register a handler.  @p abi is the LCX_HANDLER_ABI_VERSION the
@@ -298,71 +448,6 @@ lcx_handoff_group(const struct lcx_ctx *ctx, unsigned int *self)
 		*self = ctx->ho_self;
 	return ctx->ho_size != 0 ? ctx->ho_size : 1;
 }
-
-/* ---- Helpers for handler authors ---------------------------------------- */
-
-/**
- * Incremental Internet checksum update (RFC 1624, eqn. 3):
- * HC' = ~(~HC + ~m + m'), for one 16-bit word changing from m to m'.
- * All values in network order.
- */
-static inline uint16_t
-lcx_cksum_update16(uint16_t cksum, uint16_t old, uint16_t new_)
-{
-	uint32_t s = (uint16_t)~cksum;
-
-	s += (uint16_t)~old;
-	s += new_;
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
-/**
- * Ether type of a frame, looking behind at most one VLAN tag, and the
- * offset of its L3 header.  Reads only what the first segment holds.
- *
- * @param m
- *   The frame.
- * @param l3_off
- *   Receives 14, or 18 behind a tag.
- * @return
- *   The ether type in network order; 0 when the frame is too short.
- */
-static __rte_always_inline uint16_t
-lcx_pkt_ether_type(const struct rte_mbuf *m, uint16_t *l3_off)
-{
-	const struct rte_ether_hdr *eth =
-		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	uint16_t type;
-
-	if (unlikely(m->data_len < RTE_ETHER_HDR_LEN))
-		return 0;
-	type = eth->ether_type;
-	*l3_off = RTE_ETHER_HDR_LEN;
-	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
-		if (unlikely(m->data_len < RTE_ETHER_HDR_LEN + 4))
-			return 0;
-		type = ((const struct rte_vlan_hdr *)(eth + 1))->eth_proto;
-		*l3_off = RTE_ETHER_HDR_LEN + 4;
-	}
-	return type;
-}
-
-/**
- * Parse "a.b.c.d" into a network-order address.
- *
- * @return 0, or -EINVAL.
- */
-int lcx_parse_ipv4(const char *s, uint32_t *addr);
-
-/**
- * Parse "a.b.c.d/len" or "a.b.c.d" (len 32) into a network-order address
- * and a prefix length.
- *
- * @return 0, or -EINVAL.
- */
-int lcx_parse_ipv4_prefix(const char *s, uint32_t *addr, uint8_t *len);
 
 #ifdef __cplusplus
 }

@@ -44,8 +44,9 @@ extern "C" {
 /** Most stages in one pipeline. */
 #define LCX_PIPELINE_MAX_STAGES 16
 
-/** Longest handler name or stage label, with its NUL. */
-#define LCX_PIPELINE_LABEL_LEN 32
+/** Longest stage label, with its NUL (a label is a handler name or one
+ *  of the same form). */
+#define LCX_PIPELINE_LABEL_LEN LCX_HANDLER_NAME_LEN
 
 /**
  * Reasons the pipeline adds after each handler's own: "handoff-full" (the
@@ -86,8 +87,9 @@ const struct lcx_handler *lcx_handler_get(unsigned int i);
  * @param path
  *   Path of the shared object.
  * @return
- *   0; -EINVAL (path NULL, or a handler with a bad name, no process()
- *   or too many drop reasons: nothing registered); -ENOENT (dlopen()
+ *   0; -EINVAL (path NULL, or a handler with a bad name, no process(),
+ *   too many drop reasons or declared counters outside its priv: nothing
+ *   registered); -ENOENT (dlopen()
  *   failed: missing file, not an ELF object or an unresolved symbol,
  *   logged with dlerror()); -EEXIST (the object is loaded already, or a
  *   handler name is taken: nothing registered); -EPROTO (built against
@@ -192,6 +194,9 @@ struct lcx_handler_stats {
 	uint16_t nb_drops;            /**< the handler's + LCX_PIPELINE_DROPS */
 	const char *drop_name[LCX_HANDLER_MAX_DROPS + LCX_PIPELINE_DROPS];
 	uint64_t drop[LCX_HANDLER_MAX_DROPS + LCX_PIPELINE_DROPS];
+	uint16_t nb_counters;         /**< the handler's declared counters */
+	const char *counter_name[LCX_HANDLER_MAX_COUNTERS];
+	uint64_t counter[LCX_HANDLER_MAX_COUNTERS];
 	uint16_t nb_branches;         /**< branches the stage's init() made */
 	/** label of the stage each branch goes to (copies: the stats outlive
 	 *  the pipeline) */
@@ -210,8 +215,9 @@ struct lcx_handler_stats {
 unsigned int lcx_pipeline_stages(const struct lcx_ctx *ctx);
 
 /**
- * Read one stage's counters.  From any thread: each counter is one 64-bit
- * load of a value only the owner writes.
+ * Read one stage's counters, the pipeline's and the handler's declared
+ * ones (LCX_HANDLER_COUNTERS).  From any thread: each counter is one
+ * 64-bit load of a value only the owner writes.
  *
  * @param ctx
  *   The context.
@@ -227,8 +233,8 @@ int lcx_pipeline_stats_get(const struct lcx_ctx *ctx, unsigned int stage,
 
 /**
  * Add one stage's counters into a sum (contexts run the same spec, so
- * stage i is the same handler everywhere).  A zeroed @p sum takes the
- * names of @p st.
+ * stage i is the same handler everywhere): drops, branches and declared
+ * counters too.  A zeroed @p sum takes the names of @p st.
  *
  * @param sum
  *   Accumulator.
@@ -239,7 +245,9 @@ void lcx_handler_stats_add(struct lcx_handler_stats *sum,
 		const struct lcx_handler_stats *st);
 
 /**
- * Print every stage's counters and its handler's own (dump()).
+ * Print every stage's counters: the pipeline's, the branches, the
+ * non-zero drop reasons and declared counters ("  counter NAME VALUE"),
+ * then what the handler's dump() prints, if it has one.
  *
  * @param ctx
  *   The context.

@@ -698,6 +698,7 @@ lcx_pipeline_stats_get(const struct lcx_ctx *ctx, unsigned int stage,
 	const struct pipeline *pl = pipeline_of(ctx);
 	const struct stage *s;
 	const volatile struct stage_stats *v;
+	const volatile uint64_t *ctr;
 	unsigned int r;
 
 	if (pl == NULL || stage >= pl->nb_stages || st == NULL)
@@ -727,6 +728,19 @@ lcx_pipeline_stats_get(const struct lcx_ctx *ctx, unsigned int stage,
 			pipeline_drop_names[r - s->nb_drops];
 		st->drop[r] = v->drop[r];
 	}
+	/* Declared counters live in priv, written by the owner alone. */
+	st->nb_counters = RTE_MIN(s->h->nb_counters,
+		(uint16_t)LCX_HANDLER_MAX_COUNTERS);
+	if (st->nb_counters != 0 && s->priv != NULL) {
+		ctr = (const volatile uint64_t *)
+			((const uint8_t *)s->priv + s->h->counters_off);
+		for (r = 0; r < st->nb_counters; r++) {
+			st->counter_name[r] = s->h->counter_names[r];
+			st->counter[r] = ctr[r];
+		}
+	} else {
+		st->nb_counters = 0;
+	}
 	return 0;
 }
 
@@ -744,6 +758,9 @@ lcx_handler_stats_add(struct lcx_handler_stats *sum,
 		sum->nb_branches = st->nb_branches;
 		memcpy(sum->branch_name, st->branch_name,
 			sizeof(st->branch_name));
+		sum->nb_counters = st->nb_counters;
+		memcpy(sum->counter_name, st->counter_name,
+			sizeof(st->counter_name));
 	}
 	sum->bursts += st->bursts;
 	sum->pkts_in += st->pkts_in;
@@ -757,6 +774,8 @@ lcx_handler_stats_add(struct lcx_handler_stats *sum,
 		sum->drop[r] += st->drop[r];
 	for (r = 0; r < st->nb_branches && r < sum->nb_branches; r++)
 		sum->branch[r] += st->branch[r];
+	for (r = 0; r < st->nb_counters && r < sum->nb_counters; r++)
+		sum->counter[r] += st->counter[r];
 }
 
 void
@@ -783,6 +802,10 @@ lcx_pipeline_dump(const struct lcx_ctx *ctx, FILE *f)
 			if (st.drop[r] != 0)
 				fprintf(f, "  drop %s %" PRIu64 "\n",
 					st.drop_name[r], st.drop[r]);
+		for (r = 0; r < st.nb_counters; r++)
+			if (st.counter[r] != 0)
+				fprintf(f, "  counter %s %" PRIu64 "\n",
+					st.counter_name[r], st.counter[r]);
 		if (pl->stage[i].h->dump != NULL)
 			pl->stage[i].h->dump(pl->stage[i].priv, f);
 	}

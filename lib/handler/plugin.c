@@ -65,9 +65,11 @@ staged_check(const char *path)
 		struct lcx_handler *h = st->h[i];
 
 		if (!handler_name_valid(h->name) || h->process == NULL ||
-				h->nb_drops > LCX_HANDLER_MAX_DROPS) {
+				h->nb_drops > LCX_HANDLER_MAX_DROPS ||
+				!handler_counters_valid(h)) {
 			plugin_fail(path, "handler '%s': bad name, no "
-				"process() or more than %u drop reasons",
+				"process(), more than %u drop reasons, or "
+				"counters outside priv",
 				h->name ? h->name : "", LCX_HANDLER_MAX_DROPS);
 			return -EINVAL;
 		}

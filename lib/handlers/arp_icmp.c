@@ -8,20 +8,13 @@
  * dropped "malformed".  The request's ICMP checksum is not verified (the
  * reply's is updated incrementally, so a bad one stays bad).
  */
-#include <errno.h>
-#include <string.h>
-
 #include <rte_arp.h>
 #include <rte_icmp.h>
-#include <rte_ip.h>
-#include <rte_kvargs.h>
-#include <rte_prefetch.h>
 
-#include "lcx_handler.h"
+#include "lcx_pkt.h"
 
-#define foreach_arpicmp_drop(_) \
-	_(MALFORMED, "malformed")
-LCX_HANDLER_DROPS(ARPICMP, foreach_arpicmp_drop);
+#define foreach_arpicmp_drop(_) _(ARPICMP_DROP_MALFORMED, "malformed")
+LCX_HANDLER_DROPS(arpicmp, foreach_arpicmp_drop);
 
 #define MAX_ADDRS 8
 #define REPLY_TTL 64
@@ -32,43 +25,18 @@ struct arp_icmp {
 };
 
 static int
-ip_arg(const char *key, const char *value, void *opaque)
-{
-	struct arp_icmp *ai = opaque;
-
-	RTE_SET_USED(key);
-	if (ai->nb_addrs == MAX_ADDRS ||
-			lcx_parse_ipv4(value, &ai->addr[ai->nb_addrs]) != 0) {
-		LCX_LOG(ERR, "arp-icmp: bad ip=%s (at most %d addresses)",
-			value ? value : "", MAX_ADDRS);
-		return -EINVAL;
-	}
-	ai->nb_addrs++;
-	return 0;
-}
-
-static int
 arp_icmp_init(void *priv, const char *args, struct lcx_ctx *ctx)
 {
-	static const char *const keys[] = { "ip", NULL };
+	struct lcx_args *a = lcx_args_parse("arp-icmp", args,
+		"ip=A.B.C.D[,ip=...] (1..8)");
 	struct arp_icmp *ai = priv;
-	struct rte_kvargs *kv;
-	int rc;
+	int n;
 
 	RTE_SET_USED(ctx);
-	kv = rte_kvargs_parse(args, keys);
-	if (kv == NULL) {
-		LCX_LOG(ERR, "arp-icmp: bad arguments '%s' (ip=A.B.C.D,...)",
-			args);
-		return -EINVAL;
-	}
-	rc = rte_kvargs_process(kv, "ip", ip_arg, ai);
-	rte_kvargs_free(kv);
-	if (rc == 0 && ai->nb_addrs == 0) {
-		LCX_LOG(ERR, "arp-icmp: no address (ip=A.B.C.D)");
-		rc = -EINVAL;
-	}
-	return rc < 0 ? rc : rc > 0 ? -EINVAL : 0;
+	lcx_args_need(a, "ip");
+	n = lcx_args_ipv4_list(a, "ip", ai->addr, MAX_ADDRS);
+	ai->nb_addrs = n > 0 ? (unsigned int)n : 0;
+	return lcx_args_end(a);
 }
 
 static __rte_always_inline int
@@ -86,66 +54,51 @@ static uint16_t
 arp_reply(const struct arp_icmp *ai, struct lcx_ctx *ctx, struct rte_mbuf *m,
 		uint16_t off)
 {
-	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	const struct rte_ether_addr *mac = lcx_pkt_port_mac(ctx, m->port);
 	struct rte_arp_hdr *arp;
-	const struct lcx_port *port;
 	uint32_t tip;
 
 	if (m->data_len < off + sizeof(*arp))
-		return LCX_ACT_DROP(DROP_MALFORMED);
+		return LCX_ACT_DROP(ARPICMP_DROP_MALFORMED);
 	arp = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, off);
 	if (arp->arp_hardware != RTE_BE16(RTE_ARP_HRD_ETHER) ||
 			arp->arp_protocol != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
 			arp->arp_hlen != RTE_ETHER_ADDR_LEN || arp->arp_plen != 4)
-		return LCX_ACT_DROP(DROP_MALFORMED);
+		return LCX_ACT_DROP(ARPICMP_DROP_MALFORMED);
 	tip = arp->arp_data.arp_tip;
-	if (arp->arp_opcode != RTE_BE16(RTE_ARP_OP_REQUEST) || !ours(ai, tip))
-		return LCX_ACT_CONTINUE;
-	port = ctx->txq[m->port & (LCX_MAX_PORTS - 1)].port;
-	if (port == NULL)
+	/* Without a queue on the input port there is no MAC to answer with. */
+	if (arp->arp_opcode != RTE_BE16(RTE_ARP_OP_REQUEST) ||
+			!ours(ai, tip) || mac == NULL)
 		return LCX_ACT_CONTINUE;
 	arp->arp_opcode = RTE_BE16(RTE_ARP_OP_REPLY);
 	arp->arp_data.arp_tha = arp->arp_data.arp_sha;
 	arp->arp_data.arp_tip = arp->arp_data.arp_sip;
-	arp->arp_data.arp_sha = port->mac;
+	arp->arp_data.arp_sha = *mac;
 	arp->arp_data.arp_sip = tip;
-	eth->dst_addr = eth->src_addr;
-	eth->src_addr = port->mac;
-	return LCX_ACT_TX(m->port);
+	return lcx_pkt_reply(ctx, m);
 }
 
 static uint16_t
 echo_reply(const struct arp_icmp *ai, struct lcx_ctx *ctx, struct rte_mbuf *m,
 		uint16_t off)
 {
-	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_ipv4_hdr *ip;
 	struct rte_icmp_hdr *icmp;
-	const struct lcx_port *port;
-	uint16_t ihl, tot, old, neu;
-	uint32_t a;
 
 	if (m->data_len < off + sizeof(*ip))
 		return LCX_ACT_CONTINUE;	/* cannot even see the address */
 	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, off);
 	if (!ours(ai, ip->dst_addr))
 		return LCX_ACT_CONTINUE;
-	ihl = (ip->version_ihl & 0xf) * 4;
-	tot = rte_be_to_cpu_16(ip->total_length);
-	if ((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip) || tot < ihl ||
-			off + tot > m->data_len)
-		return LCX_ACT_DROP(DROP_MALFORMED);
-	if (ip->next_proto_id != IPPROTO_ICMP ||
-			(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG |
-				RTE_IPV4_HDR_OFFSET_MASK)) != 0)
+	if (!lcx_pkt_ipv4_valid(m, off))
+		return LCX_ACT_DROP(ARPICMP_DROP_MALFORMED);
+	if (ip->next_proto_id != IPPROTO_ICMP || lcx_pkt_ipv4_frag(ip))
 		return LCX_ACT_CONTINUE;
-	if (tot < ihl + sizeof(*icmp))
-		return LCX_ACT_DROP(DROP_MALFORMED);
-	icmp = (struct rte_icmp_hdr *)((uint8_t *)ip + ihl);
+	if (rte_be_to_cpu_16(ip->total_length) <
+			rte_ipv4_hdr_len(ip) + sizeof(*icmp))
+		return LCX_ACT_DROP(ARPICMP_DROP_MALFORMED);
+	icmp = lcx_pkt_ipv4_l4(ip);
 	if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0)
-		return LCX_ACT_CONTINUE;
-	port = ctx->txq[m->port & (LCX_MAX_PORTS - 1)].port;
-	if (port == NULL)
 		return LCX_ACT_CONTINUE;
 
 	/* Type 8 -> 0: one 16-bit word (type, code) changes. */
@@ -153,17 +106,9 @@ echo_reply(const struct arp_icmp *ai, struct lcx_ctx *ctx, struct rte_mbuf *m,
 	icmp->icmp_cksum = lcx_cksum_update16(icmp->icmp_cksum,
 		RTE_BE16(RTE_IP_ICMP_ECHO_REQUEST << 8),
 		RTE_BE16(RTE_IP_ICMP_ECHO_REPLY << 8));
-	/* Swapping the addresses leaves the header sum alone; the TTL. */
-	a = ip->src_addr;
-	ip->src_addr = ip->dst_addr;
-	ip->dst_addr = a;
-	memcpy(&old, &ip->time_to_live, 2);
-	ip->time_to_live = REPLY_TTL;
-	memcpy(&neu, &ip->time_to_live, 2);
-	ip->hdr_checksum = lcx_cksum_update16(ip->hdr_checksum, old, neu);
-	eth->dst_addr = eth->src_addr;
-	eth->src_addr = port->mac;
-	return LCX_ACT_TX(m->port);
+	lcx_pkt_ipv4_swap(ip);
+	lcx_pkt_ipv4_ttl_set(ip, REPLY_TTL);
+	return lcx_pkt_reply(ctx, m);
 }
 
 static __rte_always_inline uint16_t
@@ -192,5 +137,5 @@ LCX_HANDLER_REGISTER(arp_icmp) = {
 	.priv_size = sizeof(struct arp_icmp),
 	.init = arp_icmp_init,
 	.process = arp_icmp_process,
-	LCX_HANDLER_DROPS_OF(ARPICMP),
+	LCX_HANDLER_DROPS_OF(arpicmp),
 };

@@ -13,11 +13,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <rte_kvargs.h>
 #include <rte_pcapng.h>
 
 #include "lcx_handler.h"
@@ -51,55 +50,40 @@ capture_fini(void *priv, struct lcx_ctx *ctx)
 static int
 capture_init(void *priv, const char *args, struct lcx_ctx *ctx)
 {
-	static const char *const keys[] = { "file", "snaplen", NULL };
+	struct lcx_args *a = lcx_args_parse("capture", args,
+		"file=PATH[,snaplen=N]");
 	struct capture *c = priv;
-	char name[RTE_MEMPOOL_NAMESIZE];
-	struct rte_kvargs *kv;
-	const char *path, *s;
-	int fd, rc = 0;
+	char name[RTE_MEMPOOL_NAMESIZE], path[PATH_MAX];
+	int fd, rc;
 
-	kv = rte_kvargs_parse(args, keys);
-	if (kv == NULL || rte_kvargs_count(kv, "file") != 1) {
-		LCX_LOG(ERR, "capture: expected file=PATH[,snaplen=N], got '%s'",
-			args);
-		rte_kvargs_free(kv);
-		return -EINVAL;
-	}
-	path = rte_kvargs_get(kv, "file");
 	c->snaplen = SNAPLEN_DEFAULT;
-	s = rte_kvargs_get(kv, "snaplen");
-	if (s != NULL) {
-		c->snaplen = (uint32_t)strtoul(s, NULL, 10);
-		if (c->snaplen < 14 || c->snaplen > SNAPLEN_MAX) {
-			LCX_LOG(ERR, "capture: snaplen=%s: 14 .. %d", s,
-				SNAPLEN_MAX);
-			rc = -EINVAL;
-			goto free_kv;
-		}
-	}
+	lcx_args_need(a, "file");
+	lcx_args_str(a, "file", path, sizeof(path));
+	lcx_args_u32(a, "snaplen", RTE_ETHER_HDR_LEN, SNAPLEN_MAX, &c->snaplen);
+	rc = lcx_args_end(a);
+	if (rc != 0)
+		return rc;
 	snprintf(name, sizeof(name), "lcx_cap_%u",
 		__atomic_fetch_add(&capture_seq, 1, __ATOMIC_RELAXED));
 	c->pool = rte_pktmbuf_pool_create_by_ops(name, COPY_POOL, 0, 0,
 		rte_pcapng_mbuf_size(c->snaplen), ctx->socket, "ring_sp_sc");
-	if (c->pool == NULL) {
-		rc = -ENOMEM;
-		goto free_kv;
-	}
+	if (c->pool == NULL)
+		return -ENOMEM;
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0) {
-		LCX_LOG(ERR, "capture: %s: %s", path, strerror(errno));
 		rc = -errno;
-		goto free_kv;
+		LCX_LOG(ERR, "capture: %s: %s", path, strerror(-rc));
+		goto free_pool;
 	}
 	c->pcapng = rte_pcapng_fdopen(fd, NULL, NULL, "lcx", NULL);
 	if (c->pcapng == NULL) {
 		close(fd);
 		rc = -EIO;
+		goto free_pool;
 	}
-free_kv:
-	rte_kvargs_free(kv);
-	if (rc != 0)
-		capture_fini(c, ctx);
+	return 0;
+free_pool:
+	capture_fini(c, ctx);
 	return rc;
 }
 

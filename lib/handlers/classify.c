@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * classify: send each packet down a branch chosen by its EtherType (behind
- * one VLAN tag), VPP's ethernet-input in one stage:
+ * VLAN tags), VPP's ethernet-input in one stage:
  *
  *     classify(arp=resp, ipv4=route, other=drop) -> resp: arp-icmp
  *             -> route: l3lpm(routes=/r)
@@ -9,79 +9,44 @@
  * Keys arp, ipv4, ipv6, other; each value a stage label (a branch), "next"
  * (go on to the next stage: the default) or "drop" (counted "unwanted").
  */
-#include <string.h>
-
-#include <rte_kvargs.h>
-
-#include "lcx_handler.h"
+#include "lcx_pkt.h"
 
 #define foreach_classify_drop(_) \
-	_(UNWANTED, "unwanted") /* a class the spec sends to "drop" */
-LCX_HANDLER_DROPS(CLASSIFY, foreach_classify_drop);
+	_(CLASSIFY_DROP_UNWANTED, "unwanted") /* a class sent to "drop" */
+LCX_HANDLER_DROPS(classify, foreach_classify_drop);
 
 enum { CL_ARP, CL_IPV4, CL_IPV6, CL_OTHER, CL_MAX };
-static const char *const keys[CL_MAX + 1] = { "arp", "ipv4", "ipv6", "other",
-	NULL };
+static const char *const keys[CL_MAX] = { "arp", "ipv4", "ipv6", "other" };
 
 struct classify {
 	uint16_t act[CL_MAX];   /* the decision for each class */
 };
 
-struct init_arg {
-	struct classify *c;
-	struct lcx_ctx *ctx;
-	int rc;                 /* rte_kvargs_process() returns only -1 */
-};
-
-static int
-set_class(const char *key, const char *value, void *opaque)
-{
-	struct init_arg *ia = opaque;
-	unsigned int k;
-	int b;
-
-	for (k = 0; strcmp(keys[k], key) != 0; k++)
-		;
-	if (strcmp(value, "next") == 0) {
-		ia->c->act[k] = LCX_ACT_CONTINUE;
-		return 0;
-	}
-	if (strcmp(value, "drop") == 0) {
-		ia->c->act[k] = LCX_ACT_DROP(DROP_UNWANTED);
-		return 0;
-	}
-	b = lcx_handler_branch(ia->ctx, value);
-	if (b < 0) {
-		ia->rc = b;
-		return -1;
-	}
-	ia->c->act[k] = LCX_ACT_BRANCH(b);
-	return 0;
-}
-
 static int
 classify_init(void *priv, const char *args, struct lcx_ctx *ctx)
 {
-	struct init_arg ia = { priv, ctx, 0 };
-	char buf[256];
-	struct rte_kvargs *kv;
-	size_t i, j;
+	struct lcx_args *a = lcx_args_parse("classify", args,
+		"arp|ipv4|ipv6|other=<stage label>|next|drop,...");
+	struct classify *c = priv;
+	char v[LCX_HANDLER_NAME_LEN];
+	unsigned int k;
+	int b;
 
-	/* "arp=a, ipv4=b": blanks are not part of keys or labels. */
-	for (i = j = 0; args[i] != '\0' && j < sizeof(buf) - 1; i++)
-		if (args[i] != ' ' && args[i] != '\t')
-			buf[j++] = args[i];
-	buf[j] = '\0';
-	kv = args[i] == '\0' ? rte_kvargs_parse(buf, keys) : NULL;
-	if (kv == NULL) {
-		LCX_LOG(ERR, "classify: '%s': expected key=value pairs, keys "
-			"arp, ipv4, ipv6, other", args);
-		return -EINVAL;
+	for (k = 0; k < CL_MAX; k++) {
+		if (lcx_args_str(a, keys[k], v, sizeof(v)) != 0)
+			continue;       /* absent: next; bad: lcx_args_end() */
+		if (strcmp(v, "drop") == 0) {
+			c->act[k] = LCX_ACT_DROP(CLASSIFY_DROP_UNWANTED);
+		} else if (strcmp(v, "next") != 0) {
+			b = lcx_handler_branch(ctx, v);
+			if (b < 0) {
+				lcx_args_end(a);
+				return b;
+			}
+			c->act[k] = LCX_ACT_BRANCH(b);
+		}
 	}
-	if (rte_kvargs_process(kv, NULL, set_class, &ia) != 0 && ia.rc == 0)
-		ia.rc = -EINVAL;
-	rte_kvargs_free(kv);
-	return ia.rc;
+	return lcx_args_end(a);
 }
 
 static __rte_always_inline uint16_t
@@ -114,5 +79,5 @@ LCX_HANDLER_REGISTER(classify) = {
 	.priv_size = sizeof(struct classify),
 	.init = classify_init,
 	.process = classify_process,
-	LCX_HANDLER_DROPS_OF(CLASSIFY),
+	LCX_HANDLER_DROPS_OF(classify),
 };

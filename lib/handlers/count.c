@@ -1,121 +1,58 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/*
- * count: count packets and bytes per input port and per protocol, pass
- * on.  Its counters are printed by lcx_pipeline_dump().
- */
-#include <inttypes.h>
+/* count: packets and bytes per protocol in declared counters, pass on. */
+#include "lcx_pkt.h"
 
-#include <rte_ip.h>
-#include <rte_prefetch.h>
-
-#include "lcx_handler.h"
-
-#define foreach_count_class(_) \
-	_(IPV4, "ipv4") _(IPV6, "ipv6") _(ARP, "arp") _(OTHER_L3, "other-l3") \
-	_(TCP, "tcp") _(UDP, "udp") _(ICMP, "icmp") _(OTHER_L4, "other-l4")
-
-enum count_class {
-#define _(sym, str) C_ ## sym,
-	foreach_count_class(_)
-#undef _
-	C_MAX,
-};
-
-static const char *const class_names[C_MAX] = {
-#define _(sym, str) str,
-	foreach_count_class(_)
-#undef _
-};
+#define foreach_count_counter(_) \
+	_(COUNT_L4, "other-l4-packets") _(COUNT_L4_B, "other-l4-bytes") \
+	_(COUNT_TCP, "tcp-packets") _(COUNT_TCP_B, "tcp-bytes") \
+	_(COUNT_UDP, "udp-packets") _(COUNT_UDP_B, "udp-bytes") \
+	_(COUNT_ICMP, "icmp-packets") _(COUNT_ICMP_B, "icmp-bytes") \
+	_(COUNT_IPV4, "ipv4-packets") _(COUNT_IPV4_B, "ipv4-bytes") \
+	_(COUNT_IPV6, "ipv6-packets") _(COUNT_IPV6_B, "ipv6-bytes") \
+	_(COUNT_ARP, "arp-packets") _(COUNT_ARP_B, "arp-bytes") \
+	_(COUNT_L3, "other-l3-packets") _(COUNT_L3_B, "other-l3-bytes")
+LCX_HANDLER_COUNTERS(count, foreach_count_counter);
 
 struct count {
-	uint64_t port_pkts[LCX_MAX_PORTS];
-	uint64_t port_bytes[LCX_MAX_PORTS];
-	uint64_t pkts[C_MAX];
-	uint64_t bytes[C_MAX];
+	uint64_t ctr[LCX_HANDLER_NB_COUNTERS(count)];   /* each _B follows */
 };
 
-static __rte_always_inline void
-count_one(struct count *c, const struct rte_mbuf *m)
-{
-	uint16_t off = 0, type = lcx_pkt_ether_type(m, &off);
-	uint32_t len = m->pkt_len;
-	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, off);
-	unsigned int l3c, l4c = C_MAX;
-	uint8_t proto = 0;
+static const uint8_t l4_class[256] = {	/* by protocol; 0: COUNT_L4 */
+	[IPPROTO_TCP] = COUNT_TCP, [IPPROTO_UDP] = COUNT_UDP,
+	[IPPROTO_ICMP] = COUNT_ICMP, [IPPROTO_ICMPV6] = COUNT_ICMP };
 
-	c->port_pkts[m->port & (LCX_MAX_PORTS - 1)]++;
-	c->port_bytes[m->port & (LCX_MAX_PORTS - 1)] += len;
-	if (type == RTE_BE16(RTE_ETHER_TYPE_IPV4) && m->data_len >= off + 20) {
-		l3c = C_IPV4;
-		proto = l3[9];
-	} else if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6) &&
-			m->data_len >= off + 40) {
-		l3c = C_IPV6;
-		proto = l3[6];   /* the first next header: no chain walk */
-	} else if (type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
-		l3c = C_ARP;
-	} else {
-		l3c = C_OTHER_L3;
+static __rte_always_inline uint16_t
+count_one(void *priv, struct lcx_ctx *ctx, struct rte_mbuf *m)
+{
+	uint64_t *ctr = ((struct count *)priv)->ctr;
+	struct lcx_pkt_info pi;
+	unsigned int c = COUNT_L3;
+
+	RTE_SET_USED(ctx);
+	if (lcx_pkt_parse(m, &pi) == 0 && pi.family != 0) {
+		ctr[l4_class[pi.proto]]++;
+		ctr[l4_class[pi.proto] + 1] += m->pkt_len;
+		c = pi.family == 4 ? COUNT_IPV4 : COUNT_IPV6;
+	} else if (pi.type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
+		c = COUNT_ARP;
 	}
-	if (l3c == C_IPV4 || l3c == C_IPV6)
-		l4c = proto == IPPROTO_TCP ? C_TCP : proto == IPPROTO_UDP ? C_UDP :
-			proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6 ?
-			C_ICMP : C_OTHER_L4;
-	c->pkts[l3c]++;
-	c->bytes[l3c] += len;
-	if (l4c != C_MAX) {
-		c->pkts[l4c]++;
-		c->bytes[l4c] += len;
-	}
+	ctr[c]++;
+	ctr[c + 1] += m->pkt_len;
+	return LCX_ACT_CONTINUE;
 }
 
 static uint16_t
 count_process(void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
 		uint16_t *act, uint16_t n)
 {
-	struct count *c = priv;
-	uint16_t i = 0;
-
-	RTE_SET_USED(ctx);
-	RTE_SET_USED(act);
-	for (; i + 4 <= n; i += 4) {
-		if (i + 8 <= n) {
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 5], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 6], void *));
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 7], void *));
-		}
-		count_one(c, pkts[i]);
-		count_one(c, pkts[i + 1]);
-		count_one(c, pkts[i + 2]);
-		count_one(c, pkts[i + 3]);
-	}
-	for (; i < n; i++)
-		count_one(c, pkts[i]);
-	return 0;
-}
-
-static void
-count_dump(void *priv, FILE *f)
-{
-	const struct count *c = priv;
-	unsigned int i;
-
-	for (i = 0; i < LCX_MAX_PORTS; i++)
-		if (c->port_pkts[i] != 0)
-			fprintf(f, "  count port%u packets %" PRIu64 " bytes %"
-				PRIu64 "\n", i, c->port_pkts[i], c->port_bytes[i]);
-	for (i = 0; i < C_MAX; i++)
-		if (c->pkts[i] != 0)
-			fprintf(f, "  count %s packets %" PRIu64 " bytes %"
-				PRIu64 "\n", class_names[i], c->pkts[i],
-				c->bytes[i]);
+	return lcx_handler_each_mut(priv, ctx, pkts, act, n, count_one);
 }
 
 LCX_HANDLER_REGISTER(count) = {
 	.name = "count",
 	.usage = "count: no arguments",
 	.priv_size = sizeof(struct count),
+	.init = lcx_handler_init_noargs,
 	.process = count_process,
-	.dump = count_dump,
+	LCX_HANDLER_COUNTERS_OF(count, struct count, ctr),
 };

@@ -20,15 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_ip.h>
-#include <rte_prefetch.h>
-
-#include "lcx_handler.h"
+#include "lcx_pkt.h"
 
 #define foreach_filter_drop(_) \
-	_(RULE, "rule") \
-	_(MALFORMED, "malformed")
-LCX_HANDLER_DROPS(FILTER, foreach_filter_drop);
+	_(FILTER_DROP_RULE, "rule") \
+	_(FILTER_DROP_MALFORMED, "malformed")
+LCX_HANDLER_DROPS(filter, foreach_filter_drop);
 
 #define MAX_RULES 32
 
@@ -53,28 +50,28 @@ struct tuple {
 	uint8_t family;      /* 4, 6, or 0: not IP */
 	uint8_t proto;
 	uint8_t has_ports;
-	uint32_t src, dst;
+	uint32_t src, dst;   /* IPv4 only */
 	uint16_t sport, dport;
 };
 
 static int
 port_range(const char *s, uint16_t *lo, uint16_t *hi)
 {
-	unsigned long a, b;
-	char *end;
+	char buf[16];
+	const char *dash = strchr(s, '-');
+	uint64_t a, b;
 
-	a = strtoul(s, &end, 10);
-	b = a;
-	if (end == s)
-		return -EINVAL;
-	if (*end == '-') {
-		s = end + 1;
-		b = strtoul(s, &end, 10);
-		if (end == s)
+	if (dash == NULL || (size_t)(dash - s) >= sizeof(buf)) {
+		if (dash != NULL || lcx_parse_u64(s, 0, UINT16_MAX, &a) != 0)
+			return -EINVAL;
+		b = a;
+	} else {
+		memcpy(buf, s, dash - s);
+		buf[dash - s] = '\0';
+		if (lcx_parse_u64(buf, 0, UINT16_MAX, &a) != 0 ||
+				lcx_parse_u64(dash + 1, a, UINT16_MAX, &b) != 0)
 			return -EINVAL;
 	}
-	if (*end != '\0' || a > b || b > UINT16_MAX)
-		return -EINVAL;
 	*lo = (uint16_t)a;
 	*hi = (uint16_t)b;
 	return 0;
@@ -179,47 +176,22 @@ filter_init(void *priv, const char *args, struct lcx_ctx *ctx)
 static __rte_always_inline int
 tuple_get(const struct rte_mbuf *m, struct tuple *t)
 {
-	uint16_t off = 0, type = lcx_pkt_ether_type(m, &off);
-	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, off);
-	uint32_t len = m->data_len, ihl, l4 = 0;
-	int first = 1;
+	const struct rte_ipv4_hdr *ip;
+	struct lcx_pkt_info pi;
 
-	memset(t, 0, sizeof(*t));
-	if (type == RTE_BE16(RTE_ETHER_TYPE_IPV4)) {
-		const struct rte_ipv4_hdr *h = (const void *)l3;
-
-		if (len < off + 20u)
-			return -1;
-		ihl = (h->version_ihl & 0xf) * 4u;
-		if ((h->version_ihl >> 4) != 4 || ihl < 20 ||
-				rte_be_to_cpu_16(h->total_length) < ihl ||
-				off + (uint32_t)rte_be_to_cpu_16(h->total_length) > len)
-			return -1;
-		t->family = 4;
-		t->proto = h->next_proto_id;
-		t->src = rte_be_to_cpu_32(h->src_addr);
-		t->dst = rte_be_to_cpu_32(h->dst_addr);
-		l4 = off + ihl;
-		first = (h->fragment_offset &
-			RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK)) == 0;
-	} else if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
-		if (len < off + 40u || (l3[0] >> 4) != 6 ||
-				off + 40u + (uint32_t)(l3[4] << 8 | l3[5]) > len)
-			return -1;
-		t->family = 6;
-		t->proto = l3[6];
-		l4 = off + 40;
-	} else {
-		return 0;
-	}
-	if ((t->proto == IPPROTO_TCP || t->proto == IPPROTO_UDP) && first) {
-		const uint8_t *p = rte_pktmbuf_mtod_offset(m, const uint8_t *, l4);
-
-		if (len < l4 + 4)
-			return -1;
-		t->sport = (uint16_t)(p[0] << 8 | p[1]);
-		t->dport = (uint16_t)(p[2] << 8 | p[3]);
-		t->has_ports = 1;
+	if (lcx_pkt_parse(m, &pi) != 0)
+		return -1;
+	t->family = pi.family;
+	t->proto = pi.proto;
+	t->has_ports = pi.has_ports;
+	t->sport = rte_be_to_cpu_16(pi.sport);
+	t->dport = rte_be_to_cpu_16(pi.dport);
+	t->src = t->dst = 0;
+	if (pi.family == 4) {
+		ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
+			pi.l3_off);
+		t->src = rte_be_to_cpu_32(ip->src_addr);
+		t->dst = rte_be_to_cpu_32(ip->dst_addr);
 	}
 	return 0;
 }
@@ -268,36 +240,31 @@ rule_match(const struct rule *r, const struct tuple *t)
 	return 1;
 }
 
+static __rte_always_inline uint16_t
+decide(void *priv, struct lcx_ctx *ctx, struct rte_mbuf *m)
+{
+	struct filter *f = priv;
+	struct tuple t;
+	unsigned int r;
+
+	RTE_SET_USED(ctx);
+	if (tuple_get(m, &t) != 0)
+		return LCX_ACT_DROP(FILTER_DROP_MALFORMED);
+	for (r = 0; r < f->nb_rules; r++) {
+		if (rule_match(&f->rule[r], &t)) {
+			f->hits[r]++;
+			return f->rule[r].drop ? LCX_ACT_DROP(FILTER_DROP_RULE) :
+				LCX_ACT_CONTINUE;
+		}
+	}
+	return LCX_ACT_CONTINUE;
+}
+
 static uint16_t
 filter_process(void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
 		uint16_t *act, uint16_t n)
 {
-	struct filter *f = priv;
-	struct tuple t;
-	uint16_t i, nd = 0;
-	unsigned int r;
-
-	RTE_SET_USED(ctx);
-	for (i = 0; i < n; i++) {
-		if (i + 4 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
-		if (tuple_get(pkts[i], &t) != 0) {
-			act[i] = LCX_ACT_DROP(DROP_MALFORMED);
-			nd++;
-			continue;
-		}
-		for (r = 0; r < f->nb_rules; r++) {
-			if (rule_match(&f->rule[r], &t)) {
-				f->hits[r]++;
-				if (f->rule[r].drop) {
-					act[i] = LCX_ACT_DROP(DROP_RULE);
-					nd++;
-				}
-				break;
-			}
-		}
-	}
-	return nd;
+	return lcx_handler_each_mut(priv, ctx, pkts, act, n, decide);
 }
 
 static void
@@ -318,5 +285,5 @@ LCX_HANDLER_REGISTER(filter) = {
 	.init = filter_init,
 	.process = filter_process,
 	.dump = filter_dump,
-	LCX_HANDLER_DROPS_OF(FILTER),
+	LCX_HANDLER_DROPS_OF(filter),
 };

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * io: pass every packet on unchanged (testpmd's io mode).  Alone, packets
- * go to the paired port.
+ * go to the paired port.  It decides nothing, so the pipeline skips the
+ * decision scan: one indirect call and two TSC reads a burst.
  */
 #include "lcx_handler.h"
 
@@ -20,5 +21,6 @@ io_process(void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
 LCX_HANDLER_REGISTER(io) = {
 	.name = "io",
 	.usage = "io: no arguments",
+	.init = lcx_handler_init_noargs,
 	.process = io_process,
 };

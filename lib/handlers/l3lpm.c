@@ -19,24 +19,22 @@
  * context (about 1 MB for IPv6 with 1024 tbl8 groups), lookups stay local.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
 
-#include <rte_ip.h>
-#include <rte_kvargs.h>
 #include <rte_lpm.h>
 #include <rte_lpm6.h>
-#include <rte_prefetch.h>
 
-#include "lcx_handler.h"
+#include "lcx_pkt.h"
 
 #define foreach_l3lpm_drop(_) \
-	_(NO_ROUTE, "no-route") \
-	_(TTL_EXPIRED, "ttl-expired") \
-	_(MALFORMED, "malformed") \
-	_(NOT_IP, "not-ip")
-LCX_HANDLER_DROPS(L3LPM, foreach_l3lpm_drop);
+	_(L3LPM_DROP_NO_ROUTE, "no-route") \
+	_(L3LPM_DROP_TTL_EXPIRED, "ttl-expired") \
+	_(L3LPM_DROP_MALFORMED, "malformed") \
+	_(L3LPM_DROP_NOT_IP, "not-ip")
+LCX_HANDLER_DROPS(l3lpm, foreach_l3lpm_drop);
 
 #define MAX_NH 256
 #define TBL8S 1024
@@ -71,31 +69,35 @@ nh_add(struct l3lpm *l, uint16_t port, const struct rte_ether_addr *mac)
 	return (int)l->nb_nh++;
 }
 
-/* One route line; 0, 1 for a blank line, or a negative error. */
+/* One route line "<prefix>/<len> <port> [<MAC>]"; 0, 1 for a blank line,
+ * or a negative error. */
 static int
 route_add(struct l3lpm *l, char *line, const char *path, unsigned int lineno)
 {
-	char pfx[64], macs[32], *hash, *slash;
+	char *f[4], *save = NULL, *slash;
 	struct rte_ether_addr mac;
+	uint64_t port, len;
+	unsigned int nf = 0;
 	uint8_t a6[16];
-	unsigned int port, len;
 	uint32_t a4;
-	int nf, nh, rc;
+	int nh, rc, v4;
 
-	hash = strchr(line, '#');
-	if (hash != NULL)
-		*hash = '\0';
-	nf = sscanf(line, "%63s %u %31s", pfx, &port, macs);
-	if (nf <= 0)
+	line[strcspn(line, "#\n")] = '\0';
+	for (f[0] = strtok_r(line, " \t", &save); f[nf] != NULL && nf < 3;)
+		f[++nf] = strtok_r(NULL, " \t", &save);
+	if (nf == 0)
 		return 1;
-	slash = strchr(pfx, '/');
-	if (nf < 2 || slash == NULL || port >= LCX_MAX_PORTS)
+	slash = strchr(f[0], '/');
+	if (nf < 2 || f[nf] != NULL || slash == NULL ||
+			lcx_parse_u64(f[1], 0, LCX_MAX_PORTS - 1, &port) != 0)
 		goto bad;
 	*slash = '\0';
-	if (sscanf(slash + 1, "%u", &len) != 1)
+	v4 = inet_pton(AF_INET, f[0], &a4) == 1;
+	if ((!v4 && inet_pton(AF_INET6, f[0], a6) != 1) ||
+			lcx_parse_u64(slash + 1, 0, v4 ? 32 : 128, &len) != 0)
 		goto bad;
 	mac = (struct rte_ether_addr){{2, 0, 0, 0, 0, (uint8_t)port}};
-	if (nf == 3 && rte_ether_unformat_addr(macs, &mac) != 0)
+	if (nf == 3 && lcx_parse_mac(f[2], &mac) != 0)
 		goto bad;
 	nh = nh_add(l, (uint16_t)port, &mac);
 	if (nh < 0) {
@@ -103,19 +105,13 @@ route_add(struct l3lpm *l, char *line, const char *path, unsigned int lineno)
 			lineno, MAX_NH);
 		return nh;
 	}
-	if (inet_pton(AF_INET, pfx, &a4) == 1) {
-		if (len > 32)
-			goto bad;
+	if (v4) {
 		rc = rte_lpm_add(l->lpm4, rte_be_to_cpu_32(a4), (uint8_t)len,
 			(uint32_t)nh);
 		l->nb_routes4++;
-	} else if (inet_pton(AF_INET6, pfx, a6) == 1) {
-		if (len > 128)
-			goto bad;
+	} else {
 		rc = rte_lpm6_add(l->lpm6, a6, (uint8_t)len, (uint32_t)nh);
 		l->nb_routes6++;
-	} else {
-		goto bad;
 	}
 	if (rc < 0) {
 		LCX_LOG(ERR, "l3lpm: %s:%u: cannot add the route: %s", path,
@@ -164,23 +160,19 @@ l3lpm_fini(void *priv, struct lcx_ctx *ctx)
 static int
 l3lpm_init(void *priv, const char *args, struct lcx_ctx *ctx)
 {
-	static const char *const keys[] = { "routes", NULL };
+	struct lcx_args *a = lcx_args_parse("l3lpm", args, "routes=PATH");
 	struct rte_lpm_config c4 = { .max_rules = 1024, .number_tbl8s = 256 };
 	struct rte_lpm6_config c6 = { .max_rules = 1024, .number_tbl8s = TBL8S };
 	struct l3lpm *l = priv;
-	struct rte_kvargs *kv;
-	char name[RTE_MEMZONE_NAMESIZE];
-	const char *path;
+	char name[RTE_MEMZONE_NAMESIZE], path[PATH_MAX];
 	uint32_t seq;
 	int rc;
 
-	kv = rte_kvargs_parse(args, keys);
-	if (kv == NULL || rte_kvargs_count(kv, "routes") != 1) {
-		LCX_LOG(ERR, "l3lpm: expected routes=PATH, got '%s'", args);
-		rte_kvargs_free(kv);
-		return -EINVAL;
-	}
-	path = rte_kvargs_get(kv, "routes");
+	lcx_args_need(a, "routes");
+	lcx_args_str(a, "routes", path, sizeof(path));
+	rc = lcx_args_end(a);
+	if (rc != 0)
+		return rc;
 	seq = __atomic_fetch_add(&l3lpm_seq, 1, __ATOMIC_RELAXED);
 	snprintf(name, sizeof(name), "lcx_lpm4_%u", seq);
 	l->lpm4 = rte_lpm_create(name, ctx->socket, &c4);
@@ -193,74 +185,43 @@ l3lpm_init(void *priv, const char *args, struct lcx_ctx *ctx)
 	} else {
 		rc = routes_load(l, path);
 	}
-	rte_kvargs_free(kv);
 	if (rc != 0)
 		l3lpm_fini(l, ctx);
 	return rc;
 }
 
 static __rte_always_inline uint16_t
-out(const struct l3lpm *l, struct lcx_ctx *ctx, struct rte_mbuf *m,
-		uint32_t nh)
-{
-	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	const struct nexthop *h = &l->nh[nh];
-	const struct lcx_port *port = ctx->txq[h->port].port;
-
-	eth->dst_addr = h->mac;
-	if (likely(port != NULL))
-		eth->src_addr = port->mac;
-	return LCX_ACT_TX(h->port);
-}
-
-static __rte_always_inline uint16_t
 route4(const struct l3lpm *l, struct lcx_ctx *ctx, struct rte_mbuf *m,
 		uint16_t off)
 {
-	struct rte_ipv4_hdr *ip;
-	uint16_t ihl, tot, old, neu;
+	struct rte_ipv4_hdr *ip = lcx_pkt_ipv4(m, off);
 	uint32_t nh;
 
-	if (unlikely(m->data_len < off + sizeof(*ip)))
-		return LCX_ACT_DROP(DROP_MALFORMED);
-	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, off);
-	ihl = (ip->version_ihl & 0xf) * 4;
-	tot = rte_be_to_cpu_16(ip->total_length);
-	if (unlikely((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip) ||
-			tot < ihl || off + tot > m->data_len))
-		return LCX_ACT_DROP(DROP_MALFORMED);
+	if (unlikely(ip == NULL))
+		return LCX_ACT_DROP(L3LPM_DROP_MALFORMED);
 	if (unlikely(ip->time_to_live <= 1))
-		return LCX_ACT_DROP(DROP_TTL_EXPIRED);
+		return LCX_ACT_DROP(L3LPM_DROP_TTL_EXPIRED);
 	if (rte_lpm_lookup(l->lpm4, rte_be_to_cpu_32(ip->dst_addr), &nh) != 0)
-		return LCX_ACT_DROP(DROP_NO_ROUTE);
-	/* TTL and protocol share a 16-bit word of the checksum. */
-	memcpy(&old, &ip->time_to_live, 2);
-	ip->time_to_live--;
-	memcpy(&neu, &ip->time_to_live, 2);
-	ip->hdr_checksum = lcx_cksum_update16(ip->hdr_checksum, old, neu);
-	return out(l, ctx, m, nh);
+		return LCX_ACT_DROP(L3LPM_DROP_NO_ROUTE);
+	lcx_pkt_ipv4_ttl_dec(ip);
+	return lcx_pkt_send(ctx, m, l->nh[nh].port, &l->nh[nh].mac);
 }
 
 static __rte_always_inline uint16_t
 route6(const struct l3lpm *l, struct lcx_ctx *ctx, struct rte_mbuf *m,
 		uint16_t off)
 {
-	struct rte_ipv6_hdr *ip;
+	struct rte_ipv6_hdr *ip = lcx_pkt_ipv6(m, off);
 	uint32_t nh;
 
-	if (unlikely(m->data_len < off + sizeof(*ip)))
-		return LCX_ACT_DROP(DROP_MALFORMED);
-	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, off);
-	if (unlikely((rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6 ||
-			off + sizeof(*ip) + rte_be_to_cpu_16(ip->payload_len) >
-			m->data_len))
-		return LCX_ACT_DROP(DROP_MALFORMED);
+	if (unlikely(ip == NULL))
+		return LCX_ACT_DROP(L3LPM_DROP_MALFORMED);
 	if (unlikely(ip->hop_limits <= 1))
-		return LCX_ACT_DROP(DROP_TTL_EXPIRED);
+		return LCX_ACT_DROP(L3LPM_DROP_TTL_EXPIRED);
 	if (rte_lpm6_lookup(l->lpm6, ip->dst_addr, &nh) != 0)
-		return LCX_ACT_DROP(DROP_NO_ROUTE);
+		return LCX_ACT_DROP(L3LPM_DROP_NO_ROUTE);
 	ip->hop_limits--;
-	return out(l, ctx, m, nh);
+	return lcx_pkt_send(ctx, m, l->nh[nh].port, &l->nh[nh].mac);
 }
 
 static __rte_always_inline uint16_t
@@ -273,7 +234,7 @@ route(const void *priv, struct lcx_ctx *ctx, struct rte_mbuf *m)
 		return route4(l, ctx, m, off);
 	if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6))
 		return route6(l, ctx, m, off);
-	return LCX_ACT_DROP(DROP_NOT_IP);
+	return LCX_ACT_DROP(L3LPM_DROP_NOT_IP);
 }
 
 static uint16_t
@@ -300,5 +261,5 @@ LCX_HANDLER_REGISTER(l3lpm) = {
 	.process = l3lpm_process,
 	.fini = l3lpm_fini,
 	.dump = l3lpm_dump,
-	LCX_HANDLER_DROPS_OF(L3LPM),
+	LCX_HANDLER_DROPS_OF(l3lpm),
 };

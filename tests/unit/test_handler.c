@@ -10,15 +10,16 @@
 #include <rte_ip.h>
 
 #include "lcx_handler_testkit.h"
+#include "lcx_pkt.h"
 #include "lcx_test.h"
 
 /* A handler deciding by the UDP source port: 0 continue, 1 drop "odd",
  * 2 drop "even", 3 tx on port 2, 4 taken (freed here), 5 a drop reason
  * out of range, 6 tx on a port out of range, 7 an unknown kind. */
 #define foreach_decide_drop(_) \
-	_(ODD, "odd") \
-	_(EVEN, "even")
-LCX_HANDLER_DROPS(DECIDE, foreach_decide_drop);
+	_(DECIDE_DROP_ODD, "odd") \
+	_(DECIDE_DROP_EVEN, "even")
+LCX_HANDLER_DROPS(decide, foreach_decide_drop);
 
 struct decide {
 	int inited;
@@ -53,7 +54,8 @@ decide_process(void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
 		uint16_t *act, uint16_t n)
 {
 	static const uint16_t table[] = {
-		LCX_ACT_CONTINUE, LCX_ACT_DROP(DROP_ODD), LCX_ACT_DROP(DROP_EVEN),
+		LCX_ACT_CONTINUE, LCX_ACT_DROP(DECIDE_DROP_ODD),
+		LCX_ACT_DROP(DECIDE_DROP_EVEN),
 		LCX_ACT_TX(2), LCX_ACT_TAKEN, LCX_ACT_DROP(9), LCX_ACT_TX(99),
 		(uint16_t)(0xf << 12),
 	};
@@ -80,7 +82,7 @@ LCX_HANDLER_REGISTER(decide) = {
 	.init = decide_init,
 	.process = decide_process,
 	.fini = decide_fini,
-	LCX_HANDLER_DROPS_OF(DECIDE),
+	LCX_HANDLER_DROPS_OF(decide),
 };
 
 static int

@@ -160,6 +160,23 @@ test_stats_and_output(void)
 	CU_ASSERT_EQUAL(lcx_tk_free(tk), 0);
 }
 
+/* 32 UDP flows into context 0 on port 0: how many it sent out itself. */
+static unsigned int
+send_flows(struct lcx_tk *tk)
+{
+	struct rte_mbuf *m[32];
+	unsigned int i, n;
+
+	for (i = 0; i < 32; i++)
+		m[i] = lcx_tk_udp(lcx_tk_pool(tk), "198.18.0.1", "198.18.1.1",
+			(uint16_t)(1000 + i), 53, 8);
+	lcx_tk_tx_clear(tk);
+	lcx_tk_rx(tk, 0, 0, m, 32);
+	n = lcx_tk_tx_count(tk, 1);
+	lcx_tk_tx_clear(tk);
+	return n;
+}
+
 /* What a spec asks of the application, and group membership seen by
  * handlers whichever order connect and attach come in. */
 static void
@@ -167,7 +184,7 @@ test_flags_and_group(void)
 {
 	struct lcx_tk *tk = lcx_tk_create(2, 2, 255);
 	struct lcx_ctx *c[2];
-	unsigned int self = 99;
+	unsigned int self = 99, kept;
 
 	CU_ASSERT_EQUAL(lcx_pipeline_flags("io"), 0);
 	CU_ASSERT_EQUAL(lcx_pipeline_flags("io -> handoff -> count"),
@@ -185,10 +202,15 @@ test_flags_and_group(void)
 	CU_ASSERT_EQUAL(lcx_handoff_disconnect(c[0]), -ENOENT);
 	CU_ASSERT_EQUAL(lcx_handoff_group(c[1], &self), 1);
 	CU_ASSERT_EQUAL(self, 0);
-	/* connected again after the attach: seen at once */
+	/* no group: the handoff stage keeps everything here */
+	CU_ASSERT_EQUAL(send_flows(tk), 32);
+	/* connected again after the attach: seen at once, by the handler too */
 	CU_ASSERT_EQUAL(lcx_handoff_connect(c, 2, 64), 0);
 	CU_ASSERT_EQUAL(lcx_handoff_group(c[0], &self), 2);
 	CU_ASSERT_EQUAL(self, 0);
+	kept = send_flows(tk);
+	CU_ASSERT(kept > 0 && kept < 32);
+	CU_ASSERT_EQUAL(lcx_tk_poll_handoff(tk, 1), 32 - kept);
 	CU_ASSERT_EQUAL(lcx_handoff_connect(c, 2, 64), -EBUSY);
 	CU_ASSERT_EQUAL(lcx_handoff_connect(c, 2, 100), -EINVAL);
 	CU_ASSERT_EQUAL(lcx_tk_free(tk), 0);

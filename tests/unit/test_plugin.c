@@ -82,6 +82,10 @@ test_refused(void)
 	CU_ASSERT_EQUAL(lcx_plugin_load(plugin("sample_plugin_badabi")), -EPROTO);
 	CU_ASSERT_PTR_NULL(lcx_handler_find("sample-badabi"));
 	CU_ASSERT_EQUAL(lcx_plugin_load(plugin("sample_plugin_dup")), -EEXIST);
+	/* Declared counters must lie inside priv. */
+	CU_ASSERT_EQUAL(lcx_plugin_load(plugin("sample_plugin_badctr")),
+		-EINVAL);
+	CU_ASSERT_PTR_NULL(lcx_handler_find("sample-badctr"));
 	CU_ASSERT_EQUAL(lcx_plugin_load("/nonexistent/x.so"), -ENOENT);
 	CU_ASSERT_EQUAL(lcx_plugin_load(NULL), -EINVAL);
 	while (lcx_handler_get(m) != NULL)
@@ -96,6 +100,7 @@ static void
 test_use(void)
 {
 	struct lcx_tk *tk = lcx_tk_create(1, 2, 255);
+	struct lcx_handler_stats st;
 	struct rte_mbuf *m[2];
 	struct rte_ether_hdr *eth;
 
@@ -109,6 +114,11 @@ test_use(void)
 	eth = rte_pktmbuf_mtod(lcx_tk_tx_pkt(tk, 1, 0), struct rte_ether_hdr *);
 	CU_ASSERT_EQUAL(eth->dst_addr.addr_bytes[1], 0x5a);
 	CU_ASSERT_EQUAL(lcx_tk_drops(tk, 0, 0, "short"), 1);
+	/* The plugin's declared counter, read by the pipeline. */
+	CU_ASSERT_EQUAL(lcx_pipeline_stats_get(lcx_tk_ctx(tk, 0), 0, &st), 0);
+	CU_ASSERT_EQUAL(st.nb_counters, 1);
+	CU_ASSERT_STRING_EQUAL(st.counter_name[0], "rewritten");
+	CU_ASSERT_EQUAL(st.counter[0], 1);
 	CU_ASSERT_EQUAL(lcx_tk_free(tk), 0);
 }
 
