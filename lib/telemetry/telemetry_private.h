@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TELEMETRY_PRIVATE_H
+#define TELEMETRY_PRIVATE_H
+
+#include <stdint.h>
+
+#include "lcx_ctx.h"
+#include "lcx_place.h"
+
+/* The manager's placement report: the one place that names it, so a
+ * rename (lcx_place_*) is a one-line change. */
+#define tel_place_get(rows, max) lcx_mgr_place_get(rows, max)
+
+/* Most placement rows reported; more are cut (and counted). */
+#define TEL_MAX_PLACE_ROWS (LCX_MAX_PORTS * LCX_PLACE_MAX_RXQ)
+
+/* Copy @p s into @p out, '-' and other characters telemetry names refuse
+ * turned into '_'. */
+void tel_name(char *out, size_t len, const char *s);
+
+/* Parse a decimal id in [0, max]: 0, or -EINVAL. */
+int tel_parse_u32(const char *s, uint32_t max, uint32_t *v);
+
+/* Busy share of a context's cycles, in percent (0 with no cycles). */
+double tel_busy_pct(const struct lcx_ctx_stats *st);
+
+/* Register the /lcx/ctl/ commands (ctl.c). */
+int tel_ctl_register(void);
+
+#endif /* TELEMETRY_PRIVATE_H */
