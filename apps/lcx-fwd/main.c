@@ -499,7 +499,8 @@ teardown(struct fwd_run *r)
 	struct fwd_snap ports;
 
 	__atomic_store_n(&running, 0, __ATOMIC_RELEASE);
-	/* No scrape may read a context being torn down. */
+	/* No request or scrape may read a context being torn down. */
+	lcx_telemetry_stop();
 	lcx_metrics_stop();
 	/* Ports first read while nothing moves any more, then stopped. */
 	fwd_snap_take(r, &ports);

@@ -309,20 +309,26 @@ ctl_log_level(const char *cmd __rte_unused, const char *params,
 	return done(d, what);
 }
 
+TEL_GUARDED(ctl_rxq_move)
+TEL_GUARDED(ctl_pause)
+TEL_GUARDED(ctl_resume)
+TEL_GUARDED(ctl_stop)
+TEL_GUARDED(ctl_log_level)
+
 static const struct {
 	const char *cmd;
 	telemetry_cb fn;
 	const char *help;
 } commands[] = {
-	{ "/lcx/ctl/rxq_move", ctl_rxq_move, "Move an RX queue to another "
+	{ "/lcx/ctl/rxq_move", ctl_rxq_move_guarded, "Move an RX queue to another "
 		"context. Parameters: port,queue,ctx" },
-	{ "/lcx/ctl/pause", ctl_pause, "Park a context BLOCKED until "
+	{ "/lcx/ctl/pause", ctl_pause_guarded, "Park a context BLOCKED until "
 		"resumed. Parameter: context id" },
-	{ "/lcx/ctl/resume", ctl_resume, "Resume a paused context. "
+	{ "/lcx/ctl/resume", ctl_resume_guarded, "Resume a paused context. "
 		"Parameter: context id" },
-	{ "/lcx/ctl/stop", ctl_stop, "Move a context's RX queues away and "
+	{ "/lcx/ctl/stop", ctl_stop_guarded, "Move a context's RX queues away and "
 		"stop its loop. Parameter: context id" },
-	{ "/lcx/ctl/log_level", ctl_log_level, "Set the level of the log "
+	{ "/lcx/ctl/log_level", ctl_log_level_guarded, "Set the level of the log "
 		"types a regex matches. Parameter: regex:level" },
 };
 

@@ -26,7 +26,25 @@
  * DPDK's 256 dict entries. */
 #define PLACE_ROWS_REPLY 128
 
-static uint32_t tel_done;
+static uint32_t tel_registered;
+static int tel_live;  /* under tel_lock */
+static pthread_mutex_t tel_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int
+tel_enter(void)
+{
+	pthread_mutex_lock(&tel_lock);
+	if (tel_live)
+		return 0;
+	pthread_mutex_unlock(&tel_lock);
+	return -ENODEV;
+}
+
+void
+tel_leave(void)
+{
+	pthread_mutex_unlock(&tel_lock);
+}
 
 void
 tel_name(char *out, size_t len, const char *s)
@@ -355,22 +373,30 @@ pipeline(const char *cmd __rte_unused, const char *params,
 	return 0;
 }
 
+TEL_GUARDED(ctx_list)
+TEL_GUARDED(ctx_info)
+TEL_GUARDED(ctx_stats)
+TEL_GUARDED(port_list)
+TEL_GUARDED(port_stats)
+TEL_GUARDED(placement)
+TEL_GUARDED(pipeline)
+
 static const struct {
 	const char *cmd;
 	telemetry_cb fn;
 	const char *help;
 } endpoints[] = {
-	{ "/lcx/ctx/list", ctx_list, "Ids of lcx contexts. No parameters" },
-	{ "/lcx/ctx/info", ctx_info, "State, lcore, socket, limits and "
+	{ "/lcx/ctx/list", ctx_list_guarded, "Ids of lcx contexts. No parameters" },
+	{ "/lcx/ctx/info", ctx_info_guarded, "State, lcore, socket, limits and "
 		"transitions of a context. Parameter: context id" },
-	{ "/lcx/ctx/stats", ctx_stats, "Counters of a context. Parameter: "
+	{ "/lcx/ctx/stats", ctx_stats_guarded, "Counters of a context. Parameter: "
 		"context id" },
-	{ "/lcx/port/list", port_list, "Ids of lcx ports. No parameters" },
-	{ "/lcx/port/stats", port_stats, "Name and counters of an lcx port. "
+	{ "/lcx/port/list", port_list_guarded, "Ids of lcx ports. No parameters" },
+	{ "/lcx/port/stats", port_stats_guarded, "Name and counters of an lcx port. "
 		"Parameter: port id" },
-	{ "/lcx/placement", placement, "RX queue -> context placement. No "
+	{ "/lcx/placement", placement_guarded, "RX queue -> context placement. No "
 		"parameters" },
-	{ "/lcx/pipeline", pipeline, "Per-stage counters of a context's "
+	{ "/lcx/pipeline", pipeline_guarded, "Per-stage counters of a context's "
 		"pipeline. Parameter: context id" },
 };
 
@@ -382,15 +408,33 @@ lcx_telemetry_init(unsigned int flags)
 
 	if ((flags & ~LCX_TELEMETRY_F_CONTROL) != 0)
 		return -EINVAL;
-	if (__atomic_exchange_n(&tel_done, 1, __ATOMIC_ACQ_REL))
+	if (__atomic_exchange_n(&tel_registered, 1, __ATOMIC_ACQ_REL) == 0) {
+		for (i = 0; i < RTE_DIM(endpoints); i++) {
+			rc = rte_telemetry_register_cmd(endpoints[i].cmd,
+					endpoints[i].fn, endpoints[i].help);
+			if (rc != 0)
+				return rc;
+		}
+		if (flags & LCX_TELEMETRY_F_CONTROL) {
+			rc = tel_ctl_register();
+			if (rc != 0)
+				return rc;
+		}
+	} else if (tel_enter() == 0) {
+		tel_leave();
 		return -EALREADY;
-	for (i = 0; i < RTE_DIM(endpoints); i++) {
-		rc = rte_telemetry_register_cmd(endpoints[i].cmd,
-				endpoints[i].fn, endpoints[i].help);
-		if (rc != 0)
-			return rc;
 	}
-	if (flags & LCX_TELEMETRY_F_CONTROL)
-		return tel_ctl_register();
+	pthread_mutex_lock(&tel_lock);
+	tel_live = 1;
+	pthread_mutex_unlock(&tel_lock);
 	return 0;
+}
+
+void
+lcx_telemetry_stop(void)
+{
+	/* Waits for a callback that runs: the lock is held through it. */
+	pthread_mutex_lock(&tel_lock);
+	tel_live = 0;
+	pthread_mutex_unlock(&tel_lock);
 }

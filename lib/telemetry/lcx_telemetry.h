@@ -12,9 +12,9 @@
  * counters each context's owner writes (one 64-bit load each) and reaches
  * a context only through the manager (lcx_mgr_rxq_move(),
  * lcx_mgr_ctx_pause(), ...).  Contexts must not be destroyed while these
- * run: an application calls lcx_metrics_stop() before lcx_mgr_fini(), and
- * a telemetry request that arrives during teardown sees no context once
- * lcx_mgr_fini() has returned.
+ * run: an application calls lcx_telemetry_stop() and lcx_metrics_stop()
+ * before lcx_mgr_fini().  (A context destroyed alone, with
+ * lcx_mgr_ctx_destroy(), while a request reads it, is not guarded against.)
  *
  * Endpoints (doc/operations.md has examples), read with the stock
  * dpdk-telemetry.py -f <file-prefix> or lcx-ctl:
@@ -40,18 +40,25 @@ extern "C" {
 /**
  * Register lcx's endpoints with DPDK's telemetry (after rte_eal_init();
  * EAL serves them on <runtime dir>/dpdk_telemetry.v2 unless started with
- * --no-telemetry).  DPDK cannot unregister a command: once registered they
- * stay for the life of the process, and answer "no context" when there is
- * none.
+ * --no-telemetry) and let them answer.  DPDK cannot unregister a command:
+ * registered once, they stay for the life of the process; after
+ * lcx_telemetry_stop() they answer null until this is called again.
  *
  * @param flags
- *   0 or LCX_TELEMETRY_F_CONTROL.
+ *   0 or LCX_TELEMETRY_F_CONTROL; only the first call's flags count.
  * @return
- *   0; -EINVAL (unknown flag); -EALREADY (called before); or the error
- *   of rte_telemetry_register_cmd() (-ENOENT: DPDK's command table is
- *   full).
+ *   0; -EINVAL (unknown flag); -EALREADY (they answer already); or the
+ *   error of rte_telemetry_register_cmd() (-ENOENT: DPDK's command table
+ *   is full).
  */
 int lcx_telemetry_init(unsigned int flags);
+
+/**
+ * Make the endpoints answer null (the process is going away), after the
+ * request being answered, if any, has finished.  Call it before
+ * lcx_mgr_fini(): a request must not read a context being freed.
+ */
+void lcx_telemetry_stop(void);
 
 /**
  * Write every lcx counter in Prometheus text exposition format 0.0.4:

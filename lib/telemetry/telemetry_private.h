@@ -24,6 +24,27 @@ int tel_parse_u32(const char *s, uint32_t max, uint32_t *v);
 /* Busy share of a context's cycles, in percent (0 with no cycles). */
 double tel_busy_pct(const struct lcx_ctx_stats *st);
 
+/*
+ * Every callback runs between tel_enter() and tel_leave(), which hold one
+ * mutex, so lcx_telemetry_stop() can wait for the one running and turn the
+ * rest away before the contexts go (DPDK cannot unregister a command).
+ */
+int tel_enter(void);
+void tel_leave(void);
+
+/* A telemetry callback wrapped in tel_enter()/tel_leave(): fn##_guarded. */
+#define TEL_GUARDED(fn) \
+static int \
+fn ## _guarded(const char *cmd, const char *params, struct rte_tel_data *d) \
+{ \
+	int rc; \
+	if (tel_enter() != 0) \
+		return -ENODEV; \
+	rc = fn(cmd, params, d); \
+	tel_leave(); \
+	return rc; \
+}
+
 /* Register the /lcx/ctl/ commands (ctl.c). */
 int tel_ctl_register(void);
 
