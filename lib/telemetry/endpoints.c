@@ -243,7 +243,7 @@ port_list(const char *cmd __rte_unused, const char *params __rte_unused,
 	struct lcx_port *p[LCX_MAX_PORTS];
 	unsigned int i, n;
 
-	n = lcx_mgr_port_list(p, LCX_MAX_PORTS);
+	n = tel_port_list(p, LCX_MAX_PORTS);
 	rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
 	for (i = 0; i < n && i < LCX_MAX_PORTS; i++)
 		rte_tel_data_add_array_int(d, p[i]->id);
@@ -261,7 +261,7 @@ port_stats(const char *cmd __rte_unused, const char *params,
 
 	if (tel_parse_u32(params, LCX_MAX_PORTS - 1, &id) != 0)
 		return -EINVAL;
-	n = lcx_mgr_port_list(p, LCX_MAX_PORTS);
+	n = tel_port_list(p, LCX_MAX_PORTS);
 	for (i = 0; i < n && i < LCX_MAX_PORTS && p[i]->id != id; i++)
 		;
 	if (i == n || i == LCX_MAX_PORTS)

@@ -121,7 +121,7 @@ snap_take(struct snap *s)
 					&s->stage[i][k]) != 0)
 				s->nb_stages[i] = k;
 	}
-	s->nb_ports = RTE_MIN(lcx_mgr_port_list(s->port, LCX_MAX_PORTS),
+	s->nb_ports = RTE_MIN(tel_port_list(s->port, LCX_MAX_PORTS),
 			(unsigned int)LCX_MAX_PORTS);
 	for (i = 0; i < s->nb_ports; i++)
 		s->port_ok[i] = lcx_port_stats_get(s->port[i],

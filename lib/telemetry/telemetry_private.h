@@ -7,9 +7,11 @@
 #include "lcx_ctx.h"
 #include "lcx_place.h"
 
-/* The manager's placement report: the one place that names it, so a
- * rename (lcx_place_*) is a one-line change. */
+/* The manager's placement report and port list: the one place that names
+ * them, so their rename (lcx_place_report_get, lcx_place_port_list) is a
+ * one-line change each. */
 #define tel_place_get(rows, max) lcx_mgr_place_get(rows, max)
+#define tel_port_list(out, max) lcx_mgr_port_list(out, max)
 
 /* Most placement rows reported; more are cut (and counted). */
 #define TEL_MAX_PLACE_ROWS (LCX_MAX_PORTS * LCX_PLACE_MAX_RXQ)
