@@ -70,6 +70,8 @@ struct fwd_opts {
 	uint32_t stats_interval;         /* seconds; 0: no live table */
 	int json;
 	enum lcx_idle_mode idle;
+	char *metrics;                   /* --metrics ADDR:PORT, or NULL */
+	int telemetry;                   /* --telemetry: lcx endpoints, control */
 	char *eal_args;                  /* [eal] args of the file, or NULL */
 	char eal_args_src[FWD_SRC_LEN];
 };

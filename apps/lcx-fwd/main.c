@@ -38,6 +38,7 @@
 #include <rte_mempool.h>
 
 #include "lcx_mgr.h"
+#include "lcx_telemetry.h"
 #include "fwd.h"
 
 /* Slice the control thread sleeps: bounds how late a stop is noticed. */
@@ -348,6 +349,36 @@ setup(struct fwd_run *r)
 	return FWD_EXIT_OK;
 }
 
+/* Telemetry endpoints and the metrics server, once the contexts exist. */
+static int
+ops_start(const struct fwd_opts *o)
+{
+	int rc;
+
+	if (o->telemetry) {
+		rc = lcx_telemetry_init(LCX_TELEMETRY_F_CONTROL);
+		if (rc != 0) {
+			fprintf(stderr, FWD_NAME ": telemetry: %s\n",
+					lcx_strerror(rc));
+			return FWD_EXIT_RUNTIME;
+		}
+	}
+	if (o->metrics != NULL) {
+		rc = lcx_metrics_start(o->metrics);
+		if (rc != 0) {
+			fprintf(stderr, FWD_NAME ": --metrics '%s': %s\n",
+					o->metrics, rc == -EINVAL ?
+					"expected [ADDR:]PORT" :
+					lcx_strerror(rc));
+			return rc == -EINVAL ? FWD_EXIT_USAGE :
+				FWD_EXIT_RUNTIME;
+		}
+		fprintf(stderr, FWD_NAME ": metrics on port %u: GET "
+				"/metrics\n", lcx_metrics_port());
+	}
+	return FWD_EXIT_OK;
+}
+
 /* ---- Run ------------------------------------------------------------------ */
 
 static void *
@@ -468,6 +499,9 @@ teardown(struct fwd_run *r)
 	struct fwd_snap ports;
 
 	__atomic_store_n(&running, 0, __ATOMIC_RELEASE);
+	/* No request or scrape may read a context being torn down. */
+	lcx_telemetry_stop();
+	lcx_metrics_stop();
 	/* Ports first read while nothing moves any more, then stopped. */
 	fwd_snap_take(r, &ports);
 	for (i = 0; i < r->nb_ports; i++)
@@ -545,6 +579,8 @@ main(int argc, char **argv)
 	r.tsc_hz = rte_get_tsc_hz();
 	r.table = o.json ? stderr : stdout;
 	status = setup(&r);
+	if (status == FWD_EXIT_OK)
+		status = ops_start(&o);
 	if (status == FWD_EXIT_OK) {
 		fprintf(r.table, "lcx-fwd: %u port%s, %u context%s, pipeline "
 				"'%s', placement %s, idle %s, ", r.nb_ports,

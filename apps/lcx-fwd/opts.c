@@ -108,6 +108,11 @@ fwd_usage(FILE *f)
 "                        there (the live table goes to stderr)\n"
 "  --idle busy|pause|adaptive  what a context does when idle (default:\n"
 "                        adaptive: sleeps after 1024 empty polls)\n"
+"  --telemetry           serve lcx's endpoints and control commands on\n"
+"                        DPDK's telemetry socket (dpdk-telemetry.py -f\n"
+"                        <file-prefix>, lcx-ctl; see doc/operations.md)\n"
+"  --metrics [ADDR:]PORT  Prometheus metrics: GET /metrics over HTTP\n"
+"                        (ADDR default 127.0.0.1; PORT 0 picks one)\n"
 "  --help                this text\n"
 "  --version             lcx-fwd and DPDK versions\n"
 "\n"
@@ -336,6 +341,8 @@ enum {
 	OPT_STATS_INTERVAL,
 	OPT_JSON,
 	OPT_IDLE,
+	OPT_TELEMETRY,
+	OPT_METRICS,
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_LIST_HANDLERS,
@@ -355,6 +362,8 @@ static const struct option lopts[] = {
 	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "idle", required_argument, NULL, OPT_IDLE },
+	{ "telemetry", no_argument, NULL, OPT_TELEMETRY },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "list-handlers", no_argument, NULL, OPT_LIST_HANDLERS },
@@ -468,6 +477,17 @@ apply_cmdline(int argc, char **argv, struct fwd_opts *o)
 			break;
 		case OPT_IDLE:
 			fwd_set_idle(o, optarg, src);
+			break;
+		case OPT_TELEMETRY:
+			o->telemetry = 1;
+			break;
+		case OPT_METRICS:
+			/* Checked when the server starts: the same parser. */
+			if (*optarg == '\0')
+				fwd_die(FWD_EXIT_USAGE, "--metrics: empty "
+						"address");
+			free(o->metrics);
+			o->metrics = xstrdup(optarg);
 			break;
 		default:
 			break;

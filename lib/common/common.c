@@ -13,6 +13,17 @@
 
 __thread int __lcx_errno;
 RTE_LOG_REGISTER(lcx_logtype, lcx, INFO);
+/* One a module of lib/meson.build, named lcx.<module>. */
+RTE_LOG_REGISTER(lcx_logtype_common, lcx.common, INFO);
+RTE_LOG_REGISTER(lcx_logtype_runq, lcx.runq, INFO);
+RTE_LOG_REGISTER(lcx_logtype_timer, lcx.timer, INFO);
+RTE_LOG_REGISTER(lcx_logtype_port, lcx.port, INFO);
+RTE_LOG_REGISTER(lcx_logtype_ctx, lcx.ctx, INFO);
+RTE_LOG_REGISTER(lcx_logtype_handler, lcx.handler, INFO);
+RTE_LOG_REGISTER(lcx_logtype_handlers, lcx.handlers, INFO);
+RTE_LOG_REGISTER(lcx_logtype_loop, lcx.loop, INFO);
+RTE_LOG_REGISTER(lcx_logtype_mgr, lcx.mgr, INFO);
+RTE_LOG_REGISTER(lcx_logtype_telemetry, lcx.telemetry, INFO);
 
 /* Each says what failed, so a log line needs no lookup. */
 static const char *const lcx_errstr[LCX_ERR_MAX - LCX_ERR_BASE] = {

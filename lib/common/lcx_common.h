@@ -92,11 +92,25 @@ const char *lcx_strerror(int err);
  */
 int lcx_runtime_dir_remove(const char *dir);
 
-/** rte_log type of lcx, registered at start-up as "lcx". */
+/**
+ * rte_log type "lcx": applications and plugins log under it.  Each library
+ * module logs under its own, "lcx.<module>" (lcx.ctx, lcx.mgr, lcx.loop,
+ * ...), so one can be made verbose alone: --log-level=lcx.mgr:debug.  An
+ * EAL --log-level pattern is a regular expression, so --log-level=lcx:debug
+ * sets them all.
+ */
 extern int lcx_logtype;
 
+#ifdef LCX_LOG_MODULE
+/* Inside liblcx: lib/meson.build defines LCX_LOG_MODULE per module. */
+extern int LCX_LOG_MODULE;
+#define LCX_LOGTYPE LCX_LOG_MODULE
+#else
+#define LCX_LOGTYPE lcx_logtype
+#endif
+
 #define LCX_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_ ## level, lcx_logtype, "lcx: " fmt "\n", ##__VA_ARGS__)
+	rte_log(RTE_LOG_ ## level, LCX_LOGTYPE, "lcx: " fmt "\n", ##__VA_ARGS__)
 
 #ifdef LCX_DEBUG
 #define LCX_ASSERT(x) RTE_VERIFY(x)

@@ -185,6 +185,47 @@ int lcx_mgr_ctx_start(uint32_t id);
 int lcx_mgr_ctx_stop(uint32_t id);
 
 /**
+ * Pause a running context from another thread: a task on its run queue
+ * flushes TX and parks the loop BLOCKED (napping 100 us at a time, beating
+ * its heartbeat) until lcx_mgr_ctx_resume() or a stop.  Meanwhile it polls
+ * no RX queue and runs no other task or timer; an RX queue move to or from
+ * it times out.  Defined in lib/mgr/pause.c.
+ *
+ * @param id
+ *   Context id.
+ * @return
+ *   0 once the context is parked; -LCX_ENOCTX; -EPERM (not RUNNING or
+ *   BLOCKED, or asked to stop); -EALREADY (paused, or a pause is pending);
+ *   -EDEADLK (called from the context itself); -ENOBUFS (its run queue is
+ *   full); -ETIMEDOUT (it did not get to the task within a second: the
+ *   pause stays pending and takes effect when it does).
+ */
+int lcx_mgr_ctx_pause(uint32_t id);
+
+/**
+ * Resume a context paused by lcx_mgr_ctx_pause(), or cancel a pending
+ * pause.
+ *
+ * @param id
+ *   Context id.
+ * @return
+ *   0 once the loop runs again (at once when called from the context
+ *   itself); -LCX_ENOCTX; -EALREADY (not paused); -ETIMEDOUT (the pause
+ *   has not left within a second: it leaves when the context gets to it).
+ */
+int lcx_mgr_ctx_resume(uint32_t id);
+
+/**
+ * Whether a context is paused or has a pause pending.
+ *
+ * @param id
+ *   Context id.
+ * @return
+ *   1 paused or pending; 0 not; -LCX_ENOCTX.
+ */
+int lcx_mgr_ctx_paused(uint32_t id);
+
+/**
  * Wait for a launched context's loop to return.
  *
  * @param id
