@@ -257,7 +257,8 @@ job_init(struct kv_job *job, struct rte_mbuf *m, const char *p, uint32_t len)
 	const uint8_t *fr = (const uint8_t *)p;
 
 	job->req = m;
-	job->port = m->port;
+	/* As arp-icmp: an index in range whatever the driver left there. */
+	job->port = m->port & (LCX_MAX_PORTS - 1);
 	job->cursor = 0;
 	job->peer_mac = eth->src_addr;
 	job->peer_ip = ip->src_addr;
