@@ -225,10 +225,12 @@ void kv_out_reset(struct kv_out *o);
 	_(CROSS_IN, "cross_shard_in") /* came from another context */ \
 	_(CROSS_OUT, "cross_shard_out") /* sent to another context */ \
 	_(RUNQ_FULL, "cross_shard_refused") /* run queue full: dropped */ \
+	_(REPLY_HOME, "replies_sent_home") /* back to the receiver to send */ \
 	_(DGRAMS_IN, "datagrams_in")                                  \
 	_(DGRAMS_OUT, "datagrams_out")                                \
 	_(NOT_KV, "not_kv")          /* not UDP to us: dropped */     \
-	_(NO_MBUF, "no_mbuf")        /* reply or job allocation */
+	_(NO_MBUF, "no_mbuf")        /* reply or job allocation */ \
+	_(NO_TXQ, "no_txq")          /* no context can send on the port */
 
 enum kv_stat {
 #define _(sym, name) KV_ST_ ## sym,

@@ -60,6 +60,7 @@ struct kv_priv {
 };
 
 static void job_task(void *arg);
+static void job_home_task(void *arg);
 
 static char *
 seg_alloc(struct kv_out *o, unsigned int idx)
@@ -106,6 +107,8 @@ job_send(struct lcx_ctx *ctx, struct kv_shard *sh, struct kv_job *job)
 			kv_out_str(o, "\r\n");
 		}
 	}
+	if (unlikely(port == NULL))
+		sh->stat[KV_ST_NO_TXQ]++;
 	n = o->failed || kv_out_bytes(o) == 0 || port == NULL ? 0 : o->n;
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = job->m[i];
@@ -158,6 +161,37 @@ job_send(struct lcx_ctx *ctx, struct kv_shard *sh, struct kv_job *job)
 	rte_mempool_put(job->pool, job);
 }
 
+/* The reply is complete on shard s: send it from here, or from the
+ * receiving context when asked to (--reply-from receiver) or when this
+ * context has no TX queue on the port. */
+static void
+job_done(struct lcx_ctx *ctx, unsigned int s, struct kv_job *job)
+{
+	struct kv_shard *sh = kv_svc.srv.shard[s];
+	unsigned int to = job->home;
+
+	if (ctx->txq[job->port].port != NULL &&
+			(s == to || !kv_svc.reply_home)) {
+		job_send(ctx, sh, job);
+		return;
+	}
+	if (unlikely(kv_svc.ctx[to]->txq[job->port].port == NULL)) {
+		if (kv_svc.tx_shard[job->port] < 0) {
+			sh->stat[KV_ST_NO_TXQ]++;
+			job_free(job);
+			return;
+		}
+		to = (unsigned int)kv_svc.tx_shard[job->port];
+	}
+	job->home = to;
+	sh->stat[KV_ST_REPLY_HOME]++;
+	if (unlikely(lcx_runq_post(kv_svc.ctx[to]->runq,
+			job_home_task, job, LCX_PRIO_NORMAL) != 0)) {
+		sh->stat[KV_ST_RUNQ_FULL]++;
+		job_free(job);
+	}
+}
+
 /* Run the job's part on shard s (the calling context's); send or pass on. */
 static void
 job_run(struct lcx_ctx *ctx, unsigned int s, struct kv_job *job)
@@ -169,12 +203,12 @@ job_run(struct lcx_ctx *ctx, unsigned int s, struct kv_job *job)
 	job->shard = s;
 	if (unlikely(r->err != KV_OK)) {
 		kv_exec_error(sh, r, &job->out);
-		job_send(ctx, sh, job);
+		job_done(ctx, s, job);
 		return;
 	}
 	kv_exec(&kv_svc.srv, sh, r, &job->cursor, &job->out);
 	if (job->cursor == r->nkeys) {
-		job_send(ctx, sh, job);
+		job_done(ctx, s, job);
 		return;
 	}
 	/* A get whose next key is another shard's: pass the job on. */
@@ -212,6 +246,19 @@ job_task(void *arg)
 	shard_clock(sh);
 	sh->stat[KV_ST_CROSS_IN]++;
 	job_run(kv_svc.ctx[s], s, job);
+}
+
+/* A finished job back on the context that received it: send the reply. */
+static void
+job_home_task(void *arg)
+{
+	struct kv_job *job = arg;
+
+	if (unlikely(kv_svc.stopping)) {
+		job_free(job);
+		return;
+	}
+	job_send(kv_svc.ctx[job->home], kv_svc.srv.shard[job->home], job);
 }
 
 /* The UDP payload of a datagram to the service, or NULL. */
@@ -317,6 +364,7 @@ kv_process(void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
 			continue;
 		}
 		job->pool = jobs;
+		job->home = self;
 		job_init(job, m, p, len);
 		act[i] = LCX_ACT_TAKEN;
 		owner = job->r.err == KV_OK && kv_cmd_has_key(job->r.cmd) ?
@@ -378,7 +426,7 @@ kv_service_init(struct lcx_ctx **ctx, unsigned int n, uint64_t mem_total,
 {
 	struct kv_server *srv = &kv_svc.srv;
 	char name[RTE_MEMPOOL_NAMESIZE];
-	unsigned int i;
+	unsigned int i, p;
 	int rc;
 
 	if (n == 0 || n > LCX_MAX_CONTEXTS || n > 256)
@@ -392,6 +440,12 @@ kv_service_init(struct lcx_ctx **ctx, unsigned int n, uint64_t mem_total,
 	srv->unix_start = (uint32_t)time(NULL);
 	srv->pid = (uint32_t)getpid();
 	srv->mem_limit = mem_total;
+	for (p = 0; p < LCX_MAX_PORTS; p++) {
+		kv_svc.tx_shard[p] = -1;
+		for (i = n; i-- > 0; )
+			if (ctx[i]->txq[p].port != NULL)
+				kv_svc.tx_shard[p] = (int16_t)i;
+	}
 	for (i = 0; i < n; i++) {
 		kv_svc.ctx[i] = ctx[i];
 		srv->shard[i] = rte_zmalloc_socket("kv_shard",

@@ -20,6 +20,7 @@ struct kv_job {
 	struct rte_mempool *pool;  /* where it goes back */
 	struct rte_mbuf *req;      /* the request datagram: r points into it */
 	unsigned int shard;        /* shard it runs on next */
+	unsigned int home;         /* shard of the context that received it */
 	uint16_t cursor;           /* next key of a get */
 	uint16_t port;
 	uint16_t frame_id;         /* request id, as received */
@@ -41,6 +42,14 @@ struct kv_service {
 	struct rte_mempool *jobs[LCX_MAX_CONTEXTS];  /* shard i's jobs */
 	/* Set once the loops have stopped: queued jobs are freed, not run. */
 	uint32_t stopping;
+	/* The receiving context sends every reply (the job goes back to it);
+	 * otherwise the owner of the last key does, unless it has no TX
+	 * queue on the port. */
+	uint32_t reply_home;
+	/* Per port, a shard whose context has a TX queue on it, for replies
+	 * due on a context that has none (a port with fewer TX queues than
+	 * contexts); -1: none. */
+	int16_t tx_shard[LCX_MAX_PORTS];
 };
 
 /* The one service of the process (kv_handler.c). */

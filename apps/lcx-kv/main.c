@@ -73,6 +73,7 @@ struct kv_opts {
 	uint32_t duration;
 	uint32_t stats_interval;
 	int json;
+	int reply_home;           /* --reply-from receiver */
 	enum lcx_idle_mode idle;
 };
 
@@ -162,6 +163,9 @@ usage(FILE *f)
 "  --stats-interval SECONDS  live table period on stderr; 0: none\n"
 "                        (default 1)\n"
 "  --json                one JSON object on stdout at exit\n"
+"  --reply-from owner|receiver  which context sends a reply when the key\n"
+"                        is another context's: its owner (default: one\n"
+"                        run-queue hop) or the one that received it (two)\n"
 "  --idle busy|pause|adaptive  idle strategy (default adaptive)\n"
 "  --help, --version\n"
 "\n"
@@ -187,7 +191,7 @@ parse_u32(const char *opt, const char *s, uint32_t lo, uint32_t hi)
 
 enum {
 	OPT_PORT = 256, OPT_ADDR, OPT_UDP_PORT, OPT_MEMORY, OPT_DURATION,
-	OPT_INTERVAL, OPT_JSON, OPT_IDLE, OPT_HELP, OPT_VERSION,
+	OPT_INTERVAL, OPT_JSON, OPT_IDLE, OPT_HELP, OPT_VERSION, OPT_REPLY,
 };
 
 static void
@@ -202,6 +206,7 @@ opts_parse(int argc, char **argv, struct kv_opts *o)
 		{ "stats-interval", required_argument, NULL, OPT_INTERVAL },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "idle", required_argument, NULL, OPT_IDLE },
+		{ "reply-from", required_argument, NULL, OPT_REPLY },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -261,6 +266,15 @@ opts_parse(int argc, char **argv, struct kv_opts *o)
 			else
 				die(EXIT_USAGE, "--idle: '%s' is not busy, "
 						"pause or adaptive", optarg);
+			break;
+		case OPT_REPLY:
+			if (strcmp(optarg, "owner") == 0)
+				o->reply_home = 0;
+			else if (strcmp(optarg, "receiver") == 0)
+				o->reply_home = 1;
+			else
+				die(EXIT_USAGE, "--reply-from: '%s' is not owner "
+						"or receiver", optarg);
 			break;
 		case OPT_HELP:
 			usage(stdout);
@@ -464,6 +478,15 @@ setup(struct kv_run *r)
 				"pools)\n", o->memory_mb, lcx_strerror(rc));
 		return rc == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
 	}
+	kv_svc.reply_home = (uint32_t)o->reply_home;
+	for (i = 0; i < r->nb_ports; i++)
+		if (r->port[i]->nb_txq < r->nb_ctx)
+			fprintf(stderr, KV_NAME ": port %u has %u TX queue%s for "
+					"%u contexts: replies to its requests "
+					"are sent by the context that received "
+					"them\n", i, r->port[i]->nb_txq,
+					r->port[i]->nb_txq == 1 ? "" : "s",
+					r->nb_ctx);
 	snprintf(spec, sizeof(spec), "arp-icmp(ip=%s) -> kv", o->addr_str);
 	for (i = 0; i < r->nb_ctx; i++) {
 		rc = lcx_pipeline_attach(r->ctx[i], spec);
@@ -689,8 +712,8 @@ summary_print(const struct kv_run *r)
 			err += r->err[i][k];
 	}
 	printf("lcx-kv: %.1f s, %u shards, %" PRIu64 " requests (%.0f/s), "
-			"%.1f %% cross-shard, %" PRIu64 " refused as "
-			"malformed\n", secs, r->nb_ctx, req,
+			"%.1f %% cross-shard, %" PRIu64 " error replies "
+			"or drops\n", secs, r->nb_ctx, req,
 			secs > 0 ? req / secs : 0.0,
 			req ? 100.0 * cross / req : 0.0, err);
 	for (i = 0; i < r->nb_ctx; i++) {
@@ -718,8 +741,10 @@ json_print(const struct kv_run *r)
 	unsigned int i, k;
 
 	printf("{\"duration_s\":%.3f,\"shards\":%u,\"memory_mb\":%u,"
-			"\"pools_full\":%s,\"per_shard\":[", secs, r->nb_ctx,
-			r->o->memory_mb, r->pools_full ? "true" : "false");
+			"\"reply_from\":\"%s\",\"pools_full\":%s,"
+			"\"per_shard\":[", secs, r->nb_ctx, r->o->memory_mb,
+			r->o->reply_home ? "receiver" : "owner",
+			r->pools_full ? "true" : "false");
 	for (i = 0; i < r->nb_ctx; i++) {
 		items += r->items[i];
 		bytes += r->bytes[i];
