@@ -41,10 +41,22 @@ kv_err_reply(unsigned int e)
 	return e < KV_E_MAX ? err_replies[e] : NULL;
 }
 
+/* rte_hash_crc() loads 4 and 8 bytes at a time from wherever the key is;
+ * keys sit at any offset in a datagram, so load them with memcpy. */
 uint32_t
 kv_hash(const void *key, uint32_t len)
 {
-	return rte_hash_crc(key, len, 0x9e3779b9);
+	const uint8_t *p = key;
+	uint32_t h = 0x9e3779b9;
+	uint64_t v;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&v, p, 8);
+		h = rte_hash_crc_8byte(v, h);
+	}
+	for (; len > 0; p++, len--)
+		h = rte_hash_crc_1byte(*p, h);
+	return h;
 }
 
 /* ---- ASCII -------------------------------------------------------------- */

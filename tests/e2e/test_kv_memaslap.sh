@@ -29,6 +29,7 @@ MC_A=198.18.1.1
 MC_B=198.18.1.2
 KV_PID=
 MC_PID=
+# A longer comparison: KV_OPS=300000; lcx-kv options: KV_ARGS="--idle busy".
 OPS=${KV_OPS:-30000}
 
 kv_cleanup() {
@@ -54,8 +55,9 @@ ip netns exec "$NS_B" ethtool -K "kB$E2E_SFX" tx off >/dev/null 2>&1
 ip -n "$NS_A" link set "kA$E2E_SFX" up
 ip -n "$NS_B" link set "kB$E2E_SFX" up
 
+# shellcheck disable=SC2086
 "$KV" -- --port "net_af_packet0,iface=$IF_A" --addr "$KV_IP/24" \
-	--stats-interval 0 --json >"$TMP/kv.json" 2>"$TMP/kv.err" &
+	--stats-interval 0 --json ${KV_ARGS:-} >"$TMP/kv.json" 2>"$TMP/kv.err" &
 KV_PID=$!
 FWD_PID=
 FWD_TAG=kv
@@ -76,13 +78,14 @@ note "ping answered"
 # udp_req PAYLOAD_FILE: one datagram to lcx-kv, the reply (frame header
 # included) on stdout.
 udp_req() {
-	ip netns exec "$NS_A" socat -t 1 -T 2 - "UDP:$KV_IP:11211" <"$1"
+	ip netns exec "$NS_A" socat -t 2 -T 3 - "UDP:$KV_IP:11211" <"$1"
 }
 
 # memaslap SERVER TAG: fixed work, verify half the gets, check the counts.
 memaslap() {
 	ip netns exec "$NS_A" memcaslap -s "$1:11211" -U -x "$OPS" -T 1 -c 8 \
-		-v 0.5 >"$TMP/$2.out" 2>&1 || fail "memaslap ($2) failed"
+		-v 0.5 -S 100000s >"$TMP/$2.out" 2>&1 ||
+		fail "memaslap ($2) failed"
 	for c in verify_failed verify_misses packet_drop udp_timeout; do
 		v=$(sed -n "s/^$c: *\([0-9]*\).*/\1/p" "$TMP/$2.out")
 		[ "$v" = 0 ] || {
@@ -95,8 +98,29 @@ memaslap() {
 	sed -n 's/.*TPS: *\([0-9]*\).*/\1/p' "$TMP/$2.out"
 }
 
+# latency TAG: average and 99th percentile (the upper bound of its
+# power-of-two bucket in memaslap's "Log2 Dist") of all operations, in us.
+latency() {
+	python3 - "$TMP/$1.out" <<'EOF'
+import re, sys
+t = open(sys.argv[1]).read()
+t = t[t.index("Total Statistics ("):]
+avg = int(re.search(r"Avg: *(\d+)", t).group(1))
+counts = {}
+for base, rest in re.findall(r"^ +(\d+): +([\d ]+)$", t, re.M):
+    for i, c in enumerate(rest.split()):
+        counts[int(base) + i] = int(c)
+total, acc = sum(counts.values()), 0
+for b in sorted(counts):
+    acc += counts[b]
+    if acc >= 0.99 * total:
+        break
+print("avg %d us, p99 < %d us" % (avg, 2 ** (b + 1)))
+EOF
+}
+
 tps_kv=$(memaslap "$KV_IP" memaslap-kv) || exit 1
-note "memaslap -U --verify against lcx-kv: $OPS ops, 0 failures, 0 lost, $tps_kv ops/s"
+note "memaslap -U --verify against lcx-kv: $OPS ops, 0 failures, 0 lost, $tps_kv ops/s, $(latency memaslap-kv)"
 
 # Replies of every shape, and malformed ones (frame header: id 7).
 printf '\000\007\000\000\000\001\000\000version\r\n' >"$TMP/q1"
@@ -144,7 +168,9 @@ EOF
 	fail "memccp -U"
 readback || fail "memccp -U: value read back differs"
 printf '\000\012\000\000\000\001\000\000delete f1.txt\r\n' >"$TMP/d"
-udp_req "$TMP/d" | tail -c +9 | grep -q DELETED || fail "delete"
+udp_req "$TMP/d" >"$TMP/d.out"
+tail -c +9 "$TMP/d.out" | grep -q DELETED ||
+	fail "delete: reply '$(tail -c +9 "$TMP/d.out" | tr -d '\r\n')'"
 (cd "$TMP" && ip netns exec "$NS_A" memccp -U -b -s "$KV_IP:11211" f1.txt) ||
 	fail "memccp -U -b"
 sleep 0.2
@@ -183,7 +209,7 @@ ip netns exec "$NS_B" memcached -u root -p 0 -U 11211 -l "$MC_B" -t 2 \
 MC_PID=$!
 sleep 0.5
 tps_mc=$(memaslap "$MC_B" memaslap-mc) || exit 1
-note "memaslap -U --verify against memcached: $tps_mc ops/s"
+note "memaslap -U --verify against memcached: $tps_mc ops/s, $(latency memaslap-mc)"
 python3 -c "import sys; print('lcx-kv / memcached ops/s: %.2f' % (int(sys.argv[1]) / int(sys.argv[2])))" \
 	"$tps_kv" "$tps_mc"
 exit 0

@@ -375,9 +375,12 @@ bin_req(char *b, uint8_t op, const char *key, const void *ext, uint8_t elen,
 	memcpy(b + 8, &be, 4);
 	memcpy(b + 12, "OPAQ", 4);
 	memcpy(b + 16, &c, 8);
-	memcpy(b + KV_BIN_HDR, ext, elen);
-	memcpy(b + KV_BIN_HDR + elen, key, klen);
-	memcpy(b + KV_BIN_HDR + elen + klen, val, vlen);
+	if (elen != 0)
+		memcpy(b + KV_BIN_HDR, ext, elen);
+	if (klen != 0)
+		memcpy(b + KV_BIN_HDR + elen, key, klen);
+	if (vlen != 0)
+		memcpy(b + KV_BIN_HDR + elen + klen, val, vlen);
 	return KV_BIN_HDR + body;
 }
 

@@ -405,7 +405,7 @@ test_post_burst(void)
 }
 
 #define BURST_PRODUCERS 3
-#define BURST_TASKS 300000
+#define BURST_TASKS 100000
 static struct lcx_runq *burst_rq;
 static uint64_t burst_sum[BURST_PRODUCERS];
 static uint32_t burst_next[BURST_PRODUCERS];
@@ -485,7 +485,7 @@ static CU_TestInfo tests[] = {
 	{ "3 producer lcores x 1M tasks, exact counts", test_three_producers },
 	{ "call with reply, blocking call, timeout", test_call_reply },
 	{ "post_burst: order, partial fill, refusals", test_post_burst },
-	{ "post_burst: 3 producer lcores, exact counts", test_post_burst_producers },
+	{ "post_burst: 3 lcores x 100k, exact", test_post_burst_producers },
 	CU_TEST_INFO_NULL,
 };
 
