@@ -184,6 +184,54 @@ lcx_runq_post(struct lcx_runq *rq, lcx_task_fn fn, void *arg,
 	return 0;
 }
 
+/** @internal Count n refused posts; out of line like __lcx_runq_refuse(). */
+void __lcx_runq_refuse_n(struct lcx_runq *rq, unsigned int n);
+
+/**
+ * Post a batch of tasks to one run queue in one go: from another lcore
+ * it is one ring enqueue, so a producer pays one atomic operation per
+ * batch, not per task (rte_ring's burst enqueue).  On the owner it takes
+ * the local path, with no atomic operation.  The tasks are queued in
+ * order, after everything this producer posted before; as many as fit
+ * are queued (DPDK's burst semantics), the rest are counted refused and
+ * stay the caller's.
+ *
+ * @param rq
+ *   The run queue.
+ * @param tasks
+ *   The tasks, copied by value.
+ * @param n
+ *   How many.
+ * @param prio
+ *   Priority class, below LCX_PRIO_MAX.
+ * @return
+ *   Number of tasks queued, 0 .. n: tasks[0 .. return - 1] are queued;
+ *   less than n only when the class is full.
+ */
+static __rte_always_inline unsigned int
+lcx_runq_post_burst(struct lcx_runq *rq, const struct lcx_task *tasks,
+		unsigned int n, enum lcx_prio prio)
+{
+	unsigned int done, i;
+
+	LCX_ASSERT(prio < LCX_PRIO_MAX);
+	if (rte_lcore_id() == rq->owner) {
+		struct __lcx_fifo *f = &rq->local[prio];
+
+		done = RTE_MIN(n, rq->depth - (f->tail - f->head));
+		for (i = 0; i < done; i++)
+			f->slot[(f->tail + i) & rq->mask] = tasks[i];
+		f->tail += done;
+		rq->local_posts += done;
+	} else {
+		done = rte_ring_enqueue_burst_elem(rq->ring[prio], tasks,
+				sizeof(tasks[0]), n, NULL);
+	}
+	if (unlikely(done < n))
+		__lcx_runq_refuse_n(rq, n - done);
+	return done;
+}
+
 /**
  * Run queued tasks: owner only.  High class first; a class passed over for
  * starve_limit rounds while it had work runs one task first.

@@ -116,6 +116,12 @@ __lcx_runq_refuse(struct lcx_runq *rq)
 	return -ENOBUFS;
 }
 
+void
+__lcx_runq_refuse_n(struct lcx_runq *rq, unsigned int n)
+{
+	__atomic_fetch_add(&rq->refused, n, __ATOMIC_RELAXED);
+}
+
 /* Run up to max tasks of one class: the owner's own posts first, then the
  * remote ones.  Each producer's order is kept: its tasks are FIFO. */
 static unsigned int

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Run queue: FIFO per class, class order, starvation bound, full queue,
- * three producer lcores x 1 M tasks, calls with a reply. */
+ * three producer lcores x 1 M tasks, calls with a reply, batch posts. */
 #include <errno.h>
 #include <string.h>
 
@@ -358,6 +358,124 @@ test_call_reply(void)
 	lcx_runq_free(rq_b);
 }
 
+/* ---- lcx_runq_post_burst ------------------------------------------------ */
+
+static void
+burst_one_path(unsigned int owner, uint64_t want_local)
+{
+	struct lcx_task t[100];
+	struct lcx_runq_stats st;
+	struct lcx_runq *rq;
+	unsigned int i;
+
+	rq = lcx_runq_create(150, owner, SOCKET_ID_ANY, 4, 0);
+	CU_ASSERT_FATAL(rq != NULL);
+	for (i = 0; i < 100; i++) {
+		t[i].fn = record;
+		t[i].arg = (void *)(uintptr_t)i;
+	}
+	nb_order = 0;
+	/* A single post, then a batch: the batch comes after it, in order. */
+	CU_ASSERT(lcx_runq_post(rq, record, (void *)(uintptr_t)1000,
+			LCX_PRIO_NORMAL) == 0);
+	CU_ASSERT(lcx_runq_post_burst(rq, t, 100, LCX_PRIO_NORMAL) == 100);
+	/* 101 queued of 150: the next batch of 100 gets 49 in. */
+	CU_ASSERT(lcx_runq_post_burst(rq, t, 100, LCX_PRIO_NORMAL) == 49);
+	CU_ASSERT(lcx_runq_post_burst(rq, t, 100, LCX_PRIO_NORMAL) == 0);
+	CU_ASSERT(lcx_runq_count(rq) == 150);
+	lcx_runq_stats(rq, &st);
+	CU_ASSERT(st.refused == 51 + 100);
+	CU_ASSERT(st.local_posts == want_local);
+	CU_ASSERT(lcx_runq_post_burst(rq, t, 0, LCX_PRIO_NORMAL) == 0);
+	CU_ASSERT(lcx_runq_drain(rq) == 150);
+	CU_ASSERT_FATAL(nb_order == 150);
+	CU_ASSERT(order[0] == 1000);
+	for (i = 0; i < 100; i++)
+		CU_ASSERT(order[1 + i] == i);
+	for (i = 0; i < 49; i++)
+		CU_ASSERT(order[101 + i] == i);
+	CU_ASSERT(lcx_runq_free(rq) == 0);
+}
+
+static void
+test_post_burst(void)
+{
+	burst_one_path(NOT_ME, 0);            /* remote: one ring enqueue */
+	burst_one_path(rte_lcore_id(), 1 + 149); /* owner: local FIFO */
+}
+
+#define BURST_PRODUCERS 3
+#define BURST_TASKS 100000
+static struct lcx_runq *burst_rq;
+static uint64_t burst_sum[BURST_PRODUCERS];
+static uint32_t burst_next[BURST_PRODUCERS];
+static uint32_t burst_bad;
+
+static void
+burst_count(void *arg)
+{
+	uintptr_t v = (uintptr_t)arg;
+	unsigned int p = v >> 24;
+
+	/* Each producer's tasks arrive in its own order. */
+	if (p >= BURST_PRODUCERS || (v & 0xffffff) != burst_next[p])
+		burst_bad++;
+	else
+		burst_next[p]++;
+	burst_sum[p % BURST_PRODUCERS]++;
+}
+
+static int
+burst_producer(void *arg)
+{
+	unsigned int p = (unsigned int)(uintptr_t)arg, sent = 0, n, k, i;
+	struct lcx_task t[24];
+
+	while (sent < BURST_TASKS) {
+		n = RTE_MIN(24u, BURST_TASKS - sent);
+		for (i = 0; i < n; i++) {
+			t[i].fn = burst_count;
+			t[i].arg = (void *)(uintptr_t)(p << 24 | (sent + i));
+		}
+		k = lcx_runq_post_burst(burst_rq, t, n, LCX_PRIO_NORMAL);
+		sent += k;
+		if (k < n)
+			rte_pause();
+	}
+	return 0;
+}
+
+static void
+test_post_burst_producers(void)
+{
+	unsigned int lc, p = 0, i;
+	uint64_t total = 0, deadline;
+
+	burst_rq = lcx_runq_create(256, rte_lcore_id(), SOCKET_ID_ANY, 4,
+			LCX_RUNQ_F_RTS);
+	CU_ASSERT_FATAL(burst_rq != NULL);
+	memset(burst_sum, 0, sizeof(burst_sum));
+	memset(burst_next, 0, sizeof(burst_next));
+	burst_bad = 0;
+	RTE_LCORE_FOREACH_WORKER(lc) {
+		if (p == BURST_PRODUCERS)
+			break;
+		CU_ASSERT_FATAL(rte_eal_remote_launch(burst_producer,
+				(void *)(uintptr_t)p, lc) == 0);
+		p++;
+	}
+	deadline = rte_rdtsc() + 60 * rte_get_tsc_hz();
+	while (total < (uint64_t)p * BURST_TASKS && rte_rdtsc() < deadline)
+		total += lcx_runq_run(burst_rq, 256, 0);
+	rte_eal_mp_wait_lcore();
+	CU_ASSERT(total == (uint64_t)p * BURST_TASKS);
+	CU_ASSERT(burst_bad == 0);
+	for (i = 0; i < p; i++)
+		CU_ASSERT(burst_sum[i] == BURST_TASKS);
+	CU_ASSERT(lcx_runq_count(burst_rq) == 0);
+	lcx_runq_free(burst_rq);
+}
+
 static CU_TestInfo tests[] = {
 	{ "FIFO within a class (remote and local path)", test_fifo },
 	{ "classes run high, normal, low", test_class_order },
@@ -366,6 +484,8 @@ static CU_TestInfo tests[] = {
 	{ "bad arguments", test_bad_args },
 	{ "3 producer lcores x 1M tasks, exact counts", test_three_producers },
 	{ "call with reply, blocking call, timeout", test_call_reply },
+	{ "post_burst: order, partial fill, refusals", test_post_burst },
+	{ "post_burst: 3 lcores x 100k, exact", test_post_burst_producers },
 	CU_TEST_INFO_NULL,
 };
 
