@@ -144,6 +144,13 @@ void gen_rx_check(struct gen_rx *r, struct rte_mbuf **pkts, uint16_t n,
 struct gen_rx *gen_rx_create(uint32_t nb_streams, int socket);
 void gen_rx_free(struct gen_rx *r);
 
+/* A sender on (ctx, port): NULL with rte_errno ENODEV (the context has no
+ * TX queue on the port) or ENOMEM. */
+struct gen_tx *gen_tx_create(struct lcx_ctx *ctx, struct lcx_port *port,
+		const struct gen_frames *fr, uint16_t stream_base,
+		const uint16_t *sizes, uint32_t nb_sizes);
+void gen_tx_free(struct gen_tx *tx);
+
 /* The generator task (arg: struct gen_tx). */
 void gen_tx_task(void *arg);
 
@@ -282,8 +289,6 @@ struct gen_run {
 	char *err;
 };
 
-extern struct gen_run *gen_run_self;
-
 int gen_ctrl_run(struct gen_run *r);
 void gen_counts_take(struct gen_run *r, struct gen_counts *c);
 void gen_lat_from_hist(const struct gen_run *r, const struct gen_hist *h,
@@ -291,6 +296,16 @@ void gen_lat_from_hist(const struct gen_run *r, const struct gen_hist *h,
 double gen_rate_to_pps(const struct gen_run *r, enum gen_rate_unit u,
 		double v, double mean_size);
 uint32_t gen_stop_requested(void);
+/* Async-signal-safe: stores a flag the control thread polls. */
+void gen_stop_request(void);
+
+/* ---- The receive handler (rxh.c) ---------------------------------------- */
+
+#define GEN_RX_HANDLER "lcx-gen-rx"
+/* Streams each context's receive state tracks; set before attaching. */
+extern uint32_t gen_rx_nb_streams;
+/* Receive state of each context, by context id, while attached. */
+extern struct gen_rx *gen_rx_of[LCX_MAX_CONTEXTS];
 
 /* ---- Report ------------------------------------------------------------- */
 

@@ -39,76 +39,6 @@
 #include "lcx_place.h"
 #include "gen.h"
 
-struct gen_run *gen_run_self;
-
-/* ---- The receive handler ------------------------------------------------ */
-
-static int
-rx_init(void *priv, const char *args, struct lcx_ctx *ctx)
-{
-	struct gen_run *r = gen_run_self;
-	struct gen_rx *rx;
-	unsigned int i;
-
-	(void)args;
-	if (r == NULL)
-		return -EINVAL;
-	for (i = 0; i < r->nb_ctx && r->ctx[i] != ctx; i++)
-		;
-	if (i == r->nb_ctx)
-		return -EINVAL;
-	rx = gen_rx_create(r->nb_streams, ctx->socket);
-	if (rx == NULL)
-		return -ENOMEM;
-	*(struct gen_rx **)priv = rx;
-	r->rx[i] = rx;
-	return 0;
-}
-
-static void
-rx_fini(void *priv, struct lcx_ctx *ctx)
-{
-	struct gen_run *r = gen_run_self;
-	unsigned int i;
-
-	for (i = 0; r != NULL && i < r->nb_ctx; i++)
-		if (r->ctx[i] == ctx)
-			r->rx[i] = NULL;
-	gen_rx_free(*(struct gen_rx **)priv);
-}
-
-static uint16_t
-rx_process(void *priv, struct lcx_ctx *ctx, struct rte_mbuf **pkts,
-		uint16_t *act, uint16_t n)
-{
-	struct gen_rx *rx = *(struct gen_rx **)priv;
-	uint32_t e = __atomic_load_n(&gen_ctl.epoch, __ATOMIC_ACQUIRE);
-	uint16_t i;
-
-	(void)ctx;
-	/* A new trial: its histogram starts empty.  The control thread
-	 * reads a histogram only when its epoch is the trial's. */
-	if (unlikely(e != rx->epoch)) {
-		gen_hist_reset(&rx->hist);
-		__atomic_store_n(&rx->epoch, e, __ATOMIC_RELEASE);
-	}
-	/* One TSC read a burst: a frame's latency includes the check of the
-	 * frames before it in the burst (reported as the resolution). */
-	gen_rx_check(rx, pkts, n, rte_rdtsc());
-	rte_pktmbuf_free_bulk(pkts, n);
-	for (i = 0; i < n; i++)
-		act[i] = LCX_ACT_TAKEN;
-	return n;
-}
-
-LCX_HANDLER_REGISTER(gen_rx) = {
-	.name = "lcx-gen-rx",
-	.usage = "lcx-gen's receive check (no arguments)",
-	.priv_size = sizeof(struct gen_rx *),
-	.init = rx_init,
-	.process = rx_process,
-	.fini = rx_fini,
-};
 
 /* ---- EAL arguments (as lcx-fwd) ----------------------------------------- */
 
@@ -326,6 +256,7 @@ setup(struct gen_run *r)
 		return GEN_EXIT_USAGE;
 	}
 	r->nb_streams = streams;
+	gen_rx_nb_streams = streams;
 	for (pi = 0; pi < nb_send; pi++) {
 		const struct rte_ether_addr *dst = &def_dst;
 
@@ -355,31 +286,18 @@ setup(struct gen_run *r)
 						r->port[pi]->nb_txq);
 				continue;
 			}
-			tx = rte_zmalloc_socket("gen_tx", sizeof(*tx),
-					RTE_CACHE_LINE_SIZE, c->socket);
-			if (tx != NULL)
-				tx->seq = rte_zmalloc_socket("gen_seq",
-						sizeof(uint64_t) * o->flows,
-						RTE_CACHE_LINE_SIZE, c->socket);
-			if (tx == NULL || tx->seq == NULL) {
-				rte_free(tx);
+			tx = gen_tx_create(c, r->port[pi], &r->fr[pi],
+					(uint16_t)(r->nb_tx * o->flows),
+					o->sizes, o->nb_sizes);
+			if (tx == NULL) {
 				fprintf(stderr, GEN_NAME ": out of memory\n");
 				return GEN_EXIT_RUNTIME;
 			}
-			tx->ctx = c;
-			tx->port = r->port[pi];
-			tx->queue = c->txq[id].queue;
-			tx->fr = &r->fr[pi];
-			tx->stream_base = (uint16_t)(r->nb_tx * o->flows);
-			tx->sizes = tx->req_sizes = o->sizes;
-			tx->nb_sizes = tx->req_nb_sizes = o->nb_sizes;
-			/* Nothing is sent until the first trial. */
-			tx->req_count = 0;
 			r->tx[r->nb_tx++] = tx;
 		}
 	}
 	for (i = 0; i < r->nb_ctx; i++) {
-		rc = lcx_pipeline_attach(r->ctx[i], "lcx-gen-rx");
+		rc = lcx_pipeline_attach(r->ctx[i], GEN_RX_HANDLER);
 		if (rc != 0) {
 			fprintf(stderr, GEN_NAME ": receive check on %s: %s\n",
 					r->ctx[i]->name, lcx_strerror(rc));
@@ -400,20 +318,11 @@ setup(struct gen_run *r)
 
 /* ---- Run ---------------------------------------------------------------- */
 
-static uint32_t stop_flag;     /* atomic */
-static uint32_t running;       /* atomic */
-
-uint32_t
-gen_stop_requested(void)
-{
-	return __atomic_load_n(&stop_flag, __ATOMIC_ACQUIRE);
-}
-
 static void
 on_signal(int sig)
 {
 	(void)sig;
-	__atomic_store_n(&stop_flag, 1, __ATOMIC_RELEASE);
+	gen_stop_request();
 }
 
 static void *
@@ -453,7 +362,6 @@ run(struct gen_run *r)
 		lcx_mgr_wait_all();
 		return GEN_EXIT_RUNTIME;
 	}
-	__atomic_store_n(&running, 1, __ATOMIC_RELEASE);
 	rc = rte_ctrl_thread_create(&ctrl, "lcx-gen-ctrl", NULL, ctrl_main, r);
 	if (rc != 0) {
 		fprintf(stderr, GEN_NAME ": control thread: %s\n",
@@ -487,6 +395,7 @@ teardown(struct gen_run *r)
 	for (i = 0; i < r->nb_ctx; i++)
 		lcx_pipeline_detach(r->ctx[i]);
 	for (i = 0; i < r->nb_ctx; i++) {
+		r->rx[i] = NULL;
 		if (r->ctx[i]->pool != NULL)
 			pool[nb_pool++] = r->ctx[i]->pool;
 		r->ctx[i]->pool = NULL;
@@ -503,10 +412,8 @@ teardown(struct gen_run *r)
 		}
 		rte_mempool_free(pool[i]);
 	}
-	for (i = 0; i < r->nb_tx; i++) {
-		rte_free(r->tx[i]->seq);
-		rte_free(r->tx[i]);
-	}
+	for (i = 0; i < r->nb_tx; i++)
+		gen_tx_free(r->tx[i]);
 	for (i = 0; i < LCX_MAX_PORTS; i++)
 		gen_frames_free(&r->fr[i]);
 }
@@ -544,8 +451,9 @@ main(int argc, char **argv)
 			rte_eal_get_runtime_dir());
 	r.o = &o;
 	r.tsc_hz = rte_get_tsc_hz();
-	gen_run_self = &r;
 	status = setup(&r);
+	for (i = 0; i < (int)r.nb_ctx; i++)
+		r.rx[i] = gen_rx_of[r.ctx[i]->id];
 	if (status == GEN_EXIT_OK) {
 		status = run(&r);
 		if (status == GEN_EXIT_OK && r.err != NULL)

@@ -11,6 +11,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
+#include <rte_errno.h>
 #include <rte_ip.h>
 #include <rte_malloc.h>
 #include <rte_udp.h>
@@ -263,7 +264,7 @@ trial_load(struct gen_tx *tx, uint32_t e)
 	tx->start = tx->req_start;
 	tx->end = tx->req_end;
 	tx->period = tx->req_period;
-	tx->next_fp = tx->start << 16;
+	tx->next_fp = 0;
 	tx->left = tx->req_count;
 	if (tx->req_sizes != tx->sizes) {
 		tx->sizes = tx->req_sizes;
@@ -292,23 +293,27 @@ send_pending(struct gen_tx *tx)
 static __rte_always_inline uint16_t
 due(struct gen_tx *tx, uint64_t now)
 {
-	uint64_t n;
+	uint64_t n, now_fp;
 
-	if (now < tx->start || now >= tx->end || tx->left == 0)
+	if (now < tx->start || tx->left == 0)
 		return 0;
 	if (tx->period == 0) {
+		if (now >= tx->end)
+			return 0;
 		n = LCX_BURST;
 	} else {
-		uint64_t now_fp = now << 16;
-
+		/* Fixed point relative to the start: 48 bits of TSC span
+		 * (a day at 3 GHz), where absolute TSC << 16 would wrap. */
+		now_fp = (RTE_MIN(now, tx->end - 1) - tx->start) << 16;
 		if (now_fp < tx->next_fp)
 			return 0;
 		n = (now_fp - tx->next_fp) / tx->period + 1;
 		if (n > LCX_BURST)
 			n = LCX_BURST;
 		/* Credit carries over: a generator held back (a shared CPU)
-		 * catches up in full bursts, and the rate over the trial is
-		 * still the one asked, or as close as the CPU allows. */
+		 * catches up, one burst an iteration, even past the end of
+		 * the window for what was due within it, so a trial sends
+		 * what was asked, or says how far it fell short. */
 		tx->next_fp += n * tx->period;
 	}
 	if (n > tx->left)
@@ -376,6 +381,52 @@ gen_tx_task(void *arg)
 	send_pending(tx);
 again:
 	lcx_ctx_post(tx->ctx, gen_tx_task, tx, LCX_PRIO_NORMAL);
+}
+
+struct gen_tx *
+gen_tx_create(struct lcx_ctx *ctx, struct lcx_port *port,
+		const struct gen_frames *fr, uint16_t stream_base,
+		const uint16_t *sizes, uint32_t nb_sizes)
+{
+	struct gen_tx *tx;
+
+	if (ctx->txq[port->id].port == NULL) {
+		rte_errno = ENODEV;
+		return NULL;
+	}
+	tx = rte_zmalloc_socket("gen_tx", sizeof(*tx), RTE_CACHE_LINE_SIZE,
+			ctx->socket);
+	if (tx == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	tx->seq = rte_zmalloc_socket("gen_seq", sizeof(uint64_t) *
+			fr->nb_flows, RTE_CACHE_LINE_SIZE, ctx->socket);
+	if (tx->seq == NULL) {
+		rte_free(tx);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	tx->ctx = ctx;
+	tx->port = port;
+	/* Read only: the manager gave this context its own TX queue. */
+	tx->queue = ctx->txq[port->id].queue;
+	tx->fr = fr;
+	tx->stream_base = stream_base;
+	tx->sizes = tx->req_sizes = sizes;
+	tx->nb_sizes = tx->req_nb_sizes = nb_sizes;
+	/* req_count 0: nothing is sent before the first trial. */
+	tx->last_iter = UINT64_MAX;
+	return tx;
+}
+
+void
+gen_tx_free(struct gen_tx *tx)
+{
+	if (tx == NULL)
+		return;
+	rte_free(tx->seq);
+	rte_free(tx);
 }
 
 /* ---- Receive check ------------------------------------------------------ */

@@ -25,6 +25,20 @@
 
 #define TICK_MS 20
 
+static uint32_t stop_flag;     /* atomic */
+
+uint32_t
+gen_stop_requested(void)
+{
+	return __atomic_load_n(&stop_flag, __ATOMIC_ACQUIRE);
+}
+
+void
+gen_stop_request(void)
+{
+	__atomic_store_n(&stop_flag, 1, __ATOMIC_RELEASE);
+}
+
 static void
 sleep_s(double s)
 {
