@@ -58,7 +58,8 @@ gen_hist_percentile(const struct gen_hist *h, double p)
 
 	if (h->count == 0)
 		return 0;
-	rank = (uint64_t)ceil(p / 100.0 * (double)h->count);
+	/* p * count first: 0.9 * 100 is 90.00000000000001 in binary. */
+	rank = (uint64_t)ceil(p * (double)h->count / 100.0 - 1e-9);
 	if (rank == 0)
 		rank = 1;
 	if (rank > h->count)
