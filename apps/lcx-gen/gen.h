@@ -114,6 +114,7 @@ struct gen_tx {
 	uint64_t tx_full;      /* bursts the queue did not take whole */
 	uint64_t nombuf;
 	uint64_t abandoned;    /* made but never sent (stop) */
+	uint64_t last_tsc;     /* TSC of the last frames made */
 	uint32_t done;         /* left for good; atomic */
 } __rte_cache_aligned;
 

@@ -142,6 +142,9 @@ eal_args_build(struct eal_argv *a, char *prog, char **user, int nb_user,
 			eal_push(a, "-m");
 			eal_push(a, "512");
 		}
+		/* EAL's start-up chatter would bury a one-line error. */
+		eal_push(a, "--log-level=lib.eal:warning");
+		eal_push(a, "--no-telemetry");
 		for (i = 0; i < o->nb_ports; i++)
 			pci |= spec_is_pci(o->ports[i]);
 		if (!pci)

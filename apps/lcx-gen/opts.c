@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -595,6 +596,21 @@ gen_opts_parse(int argc, char **argv, struct gen_opts *o)
 				LCX_SYNTH_MIN_LEN6 : LCX_SYNTH_MIN_LEN4,
 				GEN_MAX_FRAME);
 	o->nb_sizes = (uint32_t)rc;
+	if (o->line_mbps != 0 && o->mode == GEN_MODE_RUN &&
+			(o->rate_unit == GEN_RATE_PPS ||
+			 o->rate_unit == GEN_RATE_BPS)) {
+		double wire = (gen_sizes_mean(o->sizes, o->nb_sizes) +
+				GEN_WIRE_OVERHEAD) * 8;
+		double pps = o->rate_unit == GEN_RATE_PPS ? o->rate :
+			o->rate / wire;
+
+		if (pps * wire > (double)o->line_mbps * 1e6 * 1.000001)
+			gen_die(GEN_EXIT_USAGE, "--rate: %.0f pps is above the "
+					"line rate of --line-rate %" PRIu64
+					" Mbit/s (%.0f pps)", pps,
+					o->line_mbps,
+					(double)o->line_mbps * 1e6 / wire);
+	}
 	if (o->mode == GEN_MODE_SEARCH) {
 		split_sizes(o, "--search-sizes");
 		if (o->sc.phases > 1 &&

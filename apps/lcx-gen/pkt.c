@@ -377,6 +377,7 @@ gen_tx_task(void *arg)
 	}
 	tx->left -= n;
 	tx->tx_bytes += bytes;
+	tx->last_tsc = now;
 	tx->nb_pend = n;
 	send_pending(tx);
 again:

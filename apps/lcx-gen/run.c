@@ -239,10 +239,23 @@ trial_run(struct gen_run *r, const struct trial_ask *a, struct gen_counts *d,
 	sleep_s(o->drain);
 	gen_counts_take(r, &c1);
 	counts_sub(d, &c0, &c1);
-	if (a->duration > 0 && rc == 0)
+	if (a->duration > 0 && rc == 0) {
 		d->tsc = end - start;
-	else
-		d->tsc = (rc != 0 ? now : c1.tsc) - start;
+	} else if (a->count != 0 && rc == 0) {
+		/* A count: from the start to the last frame made, plus one
+		 * interval at a paced rate. */
+		uint64_t last = start;
+
+		for (i = 0; i < r->nb_tx; i++)
+			last = RTE_MAX(last, __atomic_load_n(&r->tx[i]->last_tsc,
+					__ATOMIC_RELAXED));
+		d->tsc = last - start + (a->pps > 0 ?
+			(uint64_t)(hz / a->pps) : 0);
+		if (d->tsc == 0)
+			d->tsc = 1;
+	} else {
+		d->tsc = now - start;
+	}
 	if (h != NULL) {
 		gen_hist_reset(h);
 		for (i = 0; i < r->nb_ctx; i++)
