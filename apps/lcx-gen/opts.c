@@ -350,7 +350,7 @@ gen_opts_parse(int argc, char **argv, struct gen_opts *o)
 	const char *optname;
 	double v;
 	uint64_t x;
-	int c, ix, rc, have_dur = 0, have_min = 0;
+	int c, ix, rc, have_dur = 0, have_min = 0, size_set = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->rate_unit = GEN_RATE_MAX;
@@ -427,6 +427,7 @@ gen_opts_parse(int argc, char **argv, struct gen_opts *o)
 			break;
 		case OPT_SIZE:
 			o->size_spec = optarg;
+			size_set = 1;
 			break;
 		case OPT_FLOWS:
 			if (parse_u64(optarg, 1, 65536, &x) != 0)
@@ -587,6 +588,9 @@ gen_opts_parse(int argc, char **argv, struct gen_opts *o)
 				"other");
 	if (o->count != 0)
 		o->duration = 0;
+	/* The default 64 is below the IPv6 minimum: take the minimum. */
+	if (o->ipv6 == 1 && strcmp(o->size_spec, "64") == 0 && !size_set)
+		o->size_spec = RTE_STR(LCX_SYNTH_MIN_LEN6);
 	rc = gen_sizes_parse(o->size_spec, o->sizes, GEN_MAX_SIZES,
 			o->ipv6 == 1, o->seed);
 	if (rc < 0)
