@@ -14,9 +14,11 @@
  * dropping: the context TX-rate limit (limits.tx_rate_pps) keeps one
  * millisecond of credit, and with the load average at 8 on two cores it
  * forwarded 10 to 30 % of its rate (measured: 100 kpps limit, 300 kpps
- * offered, 9.5 to 32.5 kpps out), no known capacity.  The search must bracket CAP (NDR) and CAP / (1 - 0.01)
- * (a 1 % goal) within its precision and a margin for a shared machine, and
- * never report more than the device forwards.  Every pool must be full
+ * offered, 9.5 to 32.5 kpps out), no known capacity.
+ *
+ * The search must bracket CAP (NDR) and CAP / (1 - 0.01) (a 1 % goal)
+ * within its precision and a margin for a shared machine, and never
+ * report more than the device forwards.  Every pool must be full
  * at the end.
  */
 #include <inttypes.h>
