@@ -115,6 +115,7 @@ struct gen_tx {
 	uint64_t nombuf;
 	uint64_t abandoned;    /* made but never sent (stop) */
 	uint64_t last_tsc;     /* TSC of the last frames made */
+	uint64_t cycles;       /* TSC cycles making and sending frames */
 	uint32_t done;         /* left for good; atomic */
 } __rte_cache_aligned;
 
@@ -273,6 +274,9 @@ struct gen_run {
 	double ts_res_ns;      /* one TSC cycle */
 	double calib_ns;       /* generator's own fill -> check, min */
 	double calib_p50_ns;
+	/* cost per frame of the two halves, measured in the run */
+	double gen_cycles;     /* make + send, per frame sent */
+	double check_cycles;   /* check + free, per frame received */
 	/* run mode results */
 	struct gen_counts c0, c1;
 	double run_secs;

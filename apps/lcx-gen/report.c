@@ -87,6 +87,9 @@ gen_report_print(const struct gen_run *r, FILE *f)
 				(int64_t)(c->tx - uniq), loss_pct(c->tx, uniq),
 				c->dup, c->reord, c->late, c->other);
 		lat_print(f, "latency", &r->lat);
+		fprintf(f, "cost    %.1f TSC cycles to make and send a frame, "
+				"%.1f to check and free one\n", r->gen_cycles,
+				r->check_cycles);
 		if (r->nb_st <= 16)
 			for (i = 0; i < r->nb_st; i++)
 				fprintf(f, "stream %u: sent %" PRIu64 " recv %"
@@ -190,11 +193,14 @@ gen_report_json(const struct gen_run *r, const char *path)
 				"\"lost\": %" PRId64 ", \"dup\": %" PRIu64
 				", \"reordered\": %" PRIu64 ", \"late\": %"
 				PRIu64 ", \"other\": %" PRIu64 ", \"nombuf\": %"
-				PRIu64 ", \"latency\": ", o->size_spec,
+				PRIu64 ", \"gen_cycles_per_frame\": %.2f, "
+				"\"check_cycles_per_frame\": %.2f, "
+				"\"latency\": ", o->size_spec,
 				r->asked_pps, secs, c->tx, c->tx_bytes,
 				c->tx / secs, c->rx, c->rx / secs,
 				(int64_t)(c->tx - uniq), c->dup, c->reord,
-				c->late, c->other, c->nombuf);
+				c->late, c->other, c->nombuf, r->gen_cycles,
+				r->check_cycles);
 		json_lat(f, &r->lat);
 		fprintf(f, "},\n\"stream\": [");
 		for (i = 0; i < r->nb_st && i < 1024; i++)

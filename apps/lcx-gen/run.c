@@ -21,6 +21,7 @@
 #include <rte_malloc.h>
 #include <rte_mempool.h>
 
+#include "lcx_handler.h"
 #include "gen.h"
 
 #define TICK_MS 20
@@ -325,6 +326,22 @@ streams_collect(struct gen_run *r)
 	}
 }
 
+/* The receive check's cycles and frames over every context. */
+static void
+stage_sum(struct gen_run *r, struct lcx_handler_stats *sum)
+{
+	struct lcx_handler_stats st;
+	unsigned int i;
+
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < r->nb_ctx; i++)
+		if (lcx_pipeline_stats_get(r->ctx[i], 0, &st) == 0 &&
+				strcmp(st.handler, GEN_RX_HANDLER) == 0) {
+			sum->cycles += st.cycles;
+			sum->pkts_in += st.pkts_in;
+		}
+}
+
 static int
 mode_run(struct gen_run *r)
 {
@@ -332,7 +349,10 @@ mode_run(struct gen_run *r)
 	struct trial_ask a = {
 		.sizes = o->sizes, .nb_sizes = o->nb_sizes, .label = "run",
 	};
+	struct lcx_handler_stats chk0, chk1;
 	struct gen_counts d;
+	uint64_t cyc0 = 0, cyc1 = 0;
+	unsigned int i;
 	int rc;
 
 	a.pps = gen_rate_to_pps(r, o->rate_unit, o->rate,
@@ -348,8 +368,19 @@ mode_run(struct gen_run *r)
 	}
 	a.duration = o->duration;
 	a.count = o->count;
+	for (i = 0; i < r->nb_tx; i++)
+		cyc0 += r->tx[i]->cycles;
+	stage_sum(r, &chk0);
 	trial_run(r, &a, &d, &r->hist);
 	r->c1 = d;
+	for (i = 0; i < r->nb_tx; i++)
+		cyc1 += r->tx[i]->cycles;
+	stage_sum(r, &chk1);
+	if (d.tx != 0)
+		r->gen_cycles = (double)(cyc1 - cyc0) / (double)d.tx;
+	if (chk1.pkts_in != chk0.pkts_in)
+		r->check_cycles = (double)(chk1.cycles - chk0.cycles) /
+			(double)(chk1.pkts_in - chk0.pkts_in);
 	r->run_secs = (double)d.tsc / (double)r->tsc_hz;
 	gen_lat_from_hist(r, &r->hist, &r->lat);
 	streams_collect(r);
