@@ -43,6 +43,8 @@
 #define GEN_MAX_SEARCH_SIZES 16
 /* Wire overhead of a frame: FCS 4, preamble and SFD 8, gap 12. */
 #define GEN_WIRE_OVERHEAD 24
+/* After a trial's window, frames due within it are still made this long. */
+#define GEN_GRACE_US 2000
 
 /* ---- Frames ------------------------------------------------------------- */
 
@@ -103,7 +105,7 @@ struct gen_tx {
 	uint32_t epoch;
 	uint32_t flow_i, size_i;
 	uint64_t last_iter;    /* loop iteration of the last burst */
-	uint64_t start, end, period, next_fp, left;
+	uint64_t start, end, grace_end, period, next_fp, left;
 	const uint16_t *sizes;
 	uint32_t nb_sizes;
 	uint16_t nb_pend;

@@ -265,6 +265,8 @@ trial_load(struct gen_tx *tx, uint32_t e)
 	tx->epoch = e;
 	tx->start = tx->req_start;
 	tx->end = tx->req_end;
+	tx->grace_end = tx->end == UINT64_MAX ? UINT64_MAX :
+		tx->end + rte_get_tsc_hz() / 1000000 * GEN_GRACE_US;
 	tx->period = tx->req_period;
 	tx->next_fp = 0;
 	tx->left = tx->req_count;
@@ -297,7 +299,7 @@ due(struct gen_tx *tx, uint64_t now)
 {
 	uint64_t n, now_fp;
 
-	if (now < tx->start || tx->left == 0)
+	if (now < tx->start || tx->left == 0 || now >= tx->grace_end)
 		return 0;
 	if (tx->period == 0) {
 		if (now >= tx->end)
@@ -313,9 +315,10 @@ due(struct gen_tx *tx, uint64_t now)
 		if (n > LCX_BURST)
 			n = LCX_BURST;
 		/* Credit carries over: a generator held back (a shared CPU)
-		 * catches up, one burst an iteration, even past the end of
-		 * the window for what was due within it, so a trial sends
-		 * what was asked, or says how far it fell short. */
+		 * catches up, one burst an iteration, and for what was due
+		 * within the window for GEN_GRACE_US past its end, no longer:
+		 * a generator that cannot keep up sends less and says so
+		 * (achieved < asked), it does not spill into the drain. */
 		tx->next_fp += n * tx->period;
 	}
 	if (n > tx->left)

@@ -148,10 +148,11 @@ json_trial(FILE *f, const struct gen_opts *o, const struct gen_trial *t)
 	fprintf(f, "{\"goal\": \"%s\", \"phase\": %d, \"load_pps\": %.1f, "
 			"\"duration_s\": %.3f, \"tx\": %" PRIu64 ", \"rx\": %"
 			PRIu64 ", \"loss_ratio\": %.9f, \"achieved_pps\": %.1f, "
-			"\"fwd_pps\": %.1f}", t->goal < 0 ? "max-load" :
-			o->sc.goal_name[t->goal], t->phase, t->load,
-			t->duration, t->tx, t->rx, t->loss_ratio,
-			t->achieved, t->fwd_rate);
+			"\"fwd_pps\": %.1f, \"short_offer\": %s}", t->goal < 0 ?
+			"max-load" : o->sc.goal_name[t->goal], t->phase,
+			t->load, t->duration, t->tx, t->rx, t->loss_ratio,
+			t->achieved, t->fwd_rate,
+			t->short_offer ? "true" : "false");
 }
 
 int
@@ -278,14 +279,14 @@ gen_report_csv(const struct gen_run *r, const char *path)
 		return -errno;
 	}
 	fprintf(f, "size,goal,phase,load_pps,duration_s,tx,rx,loss_ratio,"
-			"achieved_pps,fwd_pps\n");
+			"achieved_pps,fwd_pps,short_offer\n");
 	if (o->mode == GEN_MODE_RUN) {
 		const struct gen_counts *c = &r->c1;
 		double secs = r->run_secs > 0 ? r->run_secs : 1;
 		uint64_t uniq = c->rx - c->dup - c->late;
 
 		fprintf(f, "%s,run,0,%.1f,%.6f,%" PRIu64 ",%" PRIu64 ",%.9f,"
-				"%.1f,%.1f\n", o->size_spec, r->asked_pps,
+				"%.1f,%.1f,0\n", o->size_spec, r->asked_pps,
 				secs, c->tx, uniq, c->tx ? ((double)c->tx -
 				(double)uniq) / c->tx : 0, c->tx / secs,
 				uniq / secs);
@@ -295,12 +296,12 @@ gen_report_csv(const struct gen_run *r, const char *path)
 			const struct gen_trial *t = &r->sres[i].sr.trial[k];
 
 			fprintf(f, "%s,%s,%d,%.1f,%.3f,%" PRIu64 ",%" PRIu64
-					",%.9f,%.1f,%.1f\n", r->sres[i].size,
+					",%.9f,%.1f,%.1f,%d\n", r->sres[i].size,
 					t->goal < 0 ? "max-load" :
 					o->sc.goal_name[t->goal], t->phase,
 					t->load, t->duration, t->tx, t->rx,
 					t->loss_ratio, t->achieved,
-					t->fwd_rate);
+					t->fwd_rate, t->short_offer);
 		}
 	return fclose(f) == 0 ? 0 : -EIO;
 }

@@ -230,8 +230,12 @@ trial_run(struct gen_run *r, const struct trial_ask *a, struct gen_counts *d,
 			next_print += (uint64_t)o->stats_interval * hz;
 		}
 	}
-	/* Frames still queued at a full TX queue are sent before the count
-	 * is read: wait for every sender to have none pending. */
+	/* Frames due within the window are made up to GEN_GRACE_US after
+	 * it, and frames held at a full TX queue are sent before the count
+	 * is read: wait for both. */
+	if (rc == 0 && end != UINT64_MAX)
+		while (rte_rdtsc() < end + hz / 1000000 * GEN_GRACE_US)
+			sleep_s(0.001);
 	for (i = 0; i < r->nb_tx; i++)
 		while (__atomic_load_n(&r->tx[i]->nb_pend, __ATOMIC_ACQUIRE)
 				!= 0 && !__atomic_load_n(&r->tx[i]->done,

@@ -31,28 +31,37 @@ trial_do(const struct gen_search_conf *c, gen_trial_fn fn, void *arg,
 		int goal, int phase, struct gen_trial **out)
 {
 	struct gen_trial *t;
+	unsigned int k;
 	int rc;
 
-	if (res->nb_trials >= c->max_trials)
-		return -E2BIG;
-	t = &res->trial[res->nb_trials];
-	memset(t, 0, sizeof(*t));
-	t->load = load;
-	t->duration = duration;
-	t->goal = goal;
-	t->phase = phase;
-	rc = fn(arg, t);
-	if (rc < 0)
-		return rc;
-	/* A duplicate received more than once is not a frame delivered. */
-	if (t->rx > t->tx)
-		t->rx = t->tx;
-	t->loss_ratio = t->tx == 0 ? 1.0 :
-		(double)(t->tx - t->rx) / (double)t->tx;
-	t->achieved = (double)t->tx / duration;
-	t->fwd_rate = (double)t->rx / duration;
-	res->nb_trials++;
-	*out = t;
+	for (k = 0; k <= GEN_SEARCH_RETRIES; k++) {
+		if (res->nb_trials >= c->max_trials)
+			return -E2BIG;
+		t = &res->trial[res->nb_trials];
+		memset(t, 0, sizeof(*t));
+		t->load = load;
+		t->duration = duration;
+		t->goal = goal;
+		t->phase = phase;
+		rc = fn(arg, t);
+		if (rc < 0)
+			return rc;
+		/* A duplicate received more than once is not a frame
+		 * delivered. */
+		if (t->rx > t->tx)
+			t->rx = t->tx;
+		t->loss_ratio = t->tx == 0 ? 1.0 :
+			(double)(t->tx - t->rx) / (double)t->tx;
+		t->achieved = (double)t->tx / duration;
+		t->fwd_rate = (double)t->rx / duration;
+		res->nb_trials++;
+		*out = t;
+		/* The max-load trial measures what the generator offers. */
+		t->short_offer = goal >= 0 && t->achieved <
+			load * (1 - GEN_SEARCH_SHORTFALL);
+		if (!t->short_offer)
+			break;
+	}
 	return 0;
 }
 
@@ -61,6 +70,13 @@ static int
 same_load(double a, double b)
 {
 	return fabs(a - b) <= 1e-9 * (a > b ? a : b);
+}
+
+static int
+fails(const struct gen_search_conf *c, const struct gen_trial *t,
+		unsigned int g)
+{
+	return t->short_offer || t->loss_ratio > c->goal_loss[g];
 }
 
 /*
@@ -88,7 +104,7 @@ bounds(const struct gen_search_conf *c, const struct gen_search_result *res,
 				same_load(res->trial[j].load, t->load);
 		if (later)
 			continue;
-		if (t->loss_ratio > c->goal_loss[g]) {
+		if (fails(c, t, g)) {
 			if (*hi == NULL || t->load < (*hi)->load)
 				*hi = t;
 		}
@@ -100,7 +116,7 @@ bounds(const struct gen_search_conf *c, const struct gen_search_result *res,
 		for (later = 0, j = i + 1; j < res->nb_trials && !later; j++)
 			later = res->trial[j].duration + 1e-9 >= d &&
 				same_load(res->trial[j].load, t->load);
-		if (later || t->loss_ratio > c->goal_loss[g])
+		if (later || fails(c, t, g))
 			continue;
 		if (*hi != NULL && t->load >= (*hi)->load)
 			continue;
@@ -171,7 +187,7 @@ search_binary(const struct gen_search_conf *c, gen_trial_fn fn, void *arg,
 				0, &t);
 		if (rc != 0)
 			return rc;
-		if (t->loss_ratio <= c->goal_loss[g])
+		if (!fails(c, t, g))
 			continue;
 		while ((hi - lo) / hi > c->precision) {
 			load = (lo + hi) / 2;
@@ -179,7 +195,7 @@ search_binary(const struct gen_search_conf *c, gen_trial_fn fn, void *arg,
 					(int)g, 0, &t);
 			if (rc != 0)
 				return rc;
-			if (t->loss_ratio <= c->goal_loss[g])
+			if (!fails(c, t, g))
 				lo = load;
 			else
 				hi = load;

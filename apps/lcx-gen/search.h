@@ -22,6 +22,10 @@
  * conditional throughput: the forwarding rate measured at the lower
  * bound.
  *
+ * A trial whose generator fell short of the load (a shared CPU) is run
+ * again, up to GEN_SEARCH_RETRIES times, and then counts as failing: a
+ * bound is never a load the generator did not offer.
+ *
  * RFC 2544 binary search: for each goal separately, full-length trials
  * only, between the minimum and maximum load, until (hi - lo) / hi is
  * at most the precision.
@@ -31,6 +35,10 @@
 
 #define GEN_SEARCH_MAX_GOALS 4
 #define GEN_SEARCH_MAX_TRIALS 512
+/* A trial that offered less than this fraction below its load proves
+ * nothing about that load: it is tried again, then counted as failing. */
+#define GEN_SEARCH_SHORTFALL 0.02
+#define GEN_SEARCH_RETRIES 2
 
 struct gen_trial {
 	double load;         /* offered load asked, pps */
@@ -40,6 +48,9 @@ struct gen_trial {
 	double loss_ratio;   /* (tx - rx) / tx; 1 when tx is 0 */
 	double achieved;     /* tx / duration */
 	double fwd_rate;     /* rx / duration */
+	int short_offer;     /* sent less than (1 - GEN_SEARCH_SHORTFALL) of
+				load x duration after GEN_SEARCH_RETRIES
+				tries: counts as failing every goal */
 	int goal;            /* goal that asked for it; -1: the max-load trial */
 	int phase;           /* 0 .. phases-1; -1: the max-load trial */
 };

@@ -20,6 +20,9 @@ struct dut {
 	double floor_loss;   /* loss ratio at every load (noise floor) */
 	unsigned int calls;
 	int fail_at;         /* trial number that returns an error; -1 */
+	double gen_max;      /* generator offers at most this; 0: any */
+	unsigned int flaky;  /* first trials above gen_max that still reach
+				the load (a retry succeeds) */
 };
 
 /* A device forwarding min(load, cap), less a constant floor. */
@@ -27,11 +30,21 @@ static int
 dut_trial(void *arg, struct gen_trial *t)
 {
 	struct dut *d = arg;
-	double sent = t->load * t->duration;
-	double fwd = fmin(t->load, d->cap) * t->duration * (1 - d->floor_loss);
+	double offered = t->load;
+	double sent, fwd;
 
 	if ((int)d->calls++ == d->fail_at)
 		return -EINTR;
+	if (d->gen_max != 0 && offered > d->gen_max && t->goal >= 0) {
+		if (d->flaky != 0)
+			d->flaky--;
+		else
+			offered = d->gen_max;
+	}
+	if (t->goal < 0 && d->gen_max != 0)
+		offered = fmin(offered, d->gen_max);
+	sent = offered * t->duration;
+	fwd = fmin(offered, d->cap) * t->duration * (1 - d->floor_loss);
 	t->tx = (uint64_t)llround(sent);
 	t->rx = (uint64_t)llround(fwd);
 	return 0;
@@ -153,6 +166,36 @@ test_mlr_above_max(void)
 	CU_ASSERT(res->nb_trials <= 4);
 }
 
+/*
+ * A generator that cannot offer more than 300 kpps in front of a device
+ * of 1 Mpps: loads above 300 kpps must not pass (they were never
+ * offered), so no goal ends above the generator's rate.
+ */
+static void
+test_short_offer(void)
+{
+	struct gen_search_conf c;
+	struct dut d = { .cap = 1e6, .fail_at = -1, .gen_max = 300000 };
+	unsigned int i, shorts = 0;
+
+	conf(&c, 2e6);
+	CU_ASSERT_EQUAL(gen_search_run(&c, dut_trial, &d, res), 0);
+	for (i = 0; i < res->nb_trials; i++)
+		shorts += res->trial[i].short_offer;
+	CU_ASSERT(shorts >= GEN_SEARCH_RETRIES + 1);
+	/* A load counts as offered within GEN_SEARCH_SHORTFALL. */
+	check_goal(&c, 0, 300000 / (1 - GEN_SEARCH_SHORTFALL));
+	check_goal(&c, 1, 300000 / (1 - GEN_SEARCH_SHORTFALL));
+	/* One retry that does reach the load is enough. */
+	d.flaky = 1000;
+	d.calls = 0;
+	conf(&c, 2e6);
+	CU_ASSERT_EQUAL(gen_search_run(&c, dut_trial, &d, res), 0);
+	for (i = 0, shorts = 0; i < res->nb_trials; i++)
+		shorts += res->trial[i].short_offer;
+	CU_ASSERT_EQUAL(shorts, 0);
+}
+
 static void
 test_binary(void)
 {
@@ -202,6 +245,7 @@ static CU_TestInfo search_tests[] = {
 	{ "MLRsearch on a known capacity", test_mlr_capacity },
 	{ "MLRsearch with a loss floor", test_mlr_floor },
 	{ "MLRsearch, capacity above max", test_mlr_above_max },
+	{ "generator short of the load", test_short_offer },
 	{ "RFC 2544 binary search", test_binary },
 	{ "errors and aborts", test_errors },
 	CU_TEST_INFO_NULL,
