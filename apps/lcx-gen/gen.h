@@ -214,6 +214,7 @@ struct gen_opts {
 	uint32_t stats_interval;
 	int quiet;
 	uint32_t pool_size;
+	uint32_t hb_timeout_ms;  /* watchdog: heartbeat silence -> ERROR */
 };
 
 void gen_opts_parse(int argc, char **argv, struct gen_opts *o);

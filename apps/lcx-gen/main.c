@@ -168,13 +168,16 @@ static int
 setup(struct gen_run *r)
 {
 	struct gen_opts *o = r->o;
+	struct lcx_mgr_conf mconf;
 	struct lcx_ctx_conf conf;
 	struct lcx_port_link link;
 	struct lcx_port *p;
 	unsigned int lcore, i, pi, nb_send, streams;
 	int rc;
 
-	rc = lcx_mgr_init(NULL);
+	lcx_mgr_conf_init(&mconf);
+	mconf.hb_timeout_ms = o->hb_timeout_ms;
+	rc = lcx_mgr_init(&mconf);
 	if (rc != 0) {
 		fprintf(stderr, GEN_NAME ": manager: %s\n", lcx_strerror(rc));
 		return GEN_EXIT_RUNTIME;

@@ -99,6 +99,8 @@ gen_usage(FILE *f)
 "  --json FILE  --csv FILE  --svg FILE   results and every trial\n"
 "  --stats-interval S  live progress line on stderr (default 1; 0: none)\n"
 "  --pool N            mbufs per context (default 8191)\n"
+"  --hb-timeout MS     a context silent this long is in ERROR and the run\n"
+"                      fails (default 1000)\n"
 "  --help  --version\n"
 "\n"
 "Exit status: 0 done, 1 runtime failure, 2 bad usage.\n");
@@ -289,7 +291,8 @@ enum {
 	OPT_SEARCH, OPT_GOALS, OPT_PRECISION, OPT_TRIAL_DURATION,
 	OPT_SHORT_DURATION, OPT_PHASES, OPT_MIN_RATE, OPT_MAX_RATE,
 	OPT_SEARCH_SIZES, OPT_MAX_TRIALS, OPT_NO_LATENCY, OPT_JSON, OPT_CSV,
-	OPT_SVG, OPT_STATS_INTERVAL, OPT_POOL, OPT_HELP, OPT_VERSION,
+	OPT_SVG, OPT_STATS_INTERVAL, OPT_POOL, OPT_HB_TIMEOUT, OPT_HELP,
+	OPT_VERSION,
 };
 
 static const struct option longopts[] = {
@@ -326,6 +329,7 @@ static const struct option longopts[] = {
 	{ "svg", required_argument, NULL, OPT_SVG },
 	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
 	{ "pool", required_argument, NULL, OPT_POOL },
+	{ "hb-timeout", required_argument, NULL, OPT_HB_TIMEOUT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -374,6 +378,7 @@ gen_opts_parse(int argc, char **argv, struct gen_opts *o)
 	o->search_sizes_spec = DEF_SEARCH_SIZES;
 	o->stats_interval = 1;
 	o->pool_size = 8191;
+	o->hb_timeout_ms = 1000;
 
 	opterr = 0;
 	optind = 1;
@@ -559,6 +564,12 @@ gen_opts_parse(int argc, char **argv, struct gen_opts *o)
 				gen_die(GEN_EXIT_USAGE, "--pool: '%s' is not "
 						"1023..4194304", optarg);
 			o->pool_size = (uint32_t)x;
+			break;
+		case OPT_HB_TIMEOUT:
+			if (parse_u64(optarg, 10, 3600000, &x) != 0)
+				gen_die(GEN_EXIT_USAGE, "--hb-timeout: '%s' is "
+						"not 10..3600000 ms", optarg);
+			o->hb_timeout_ms = (uint32_t)x;
 			break;
 		case OPT_HELP:
 			gen_usage(stdout);

@@ -56,6 +56,10 @@ json() {
 v=($1); print(v); sys.exit(0 if v else 1)"
 }
 
+# The watchdog's limit for runs with traffic: a loaded machine (the CI runs
+# niced among other engineers' busy loops) may park a thread for a second.
+HB="--hb-timeout 10000"
+
 MATCH="no port"; usage "missing port" --rate 1M
 MATCH="--rate"; usage "negative rate" --port net_null0 --rate -5
 MATCH="--rate"; usage "zero rate" --port net_null0 --rate 0
@@ -86,7 +90,7 @@ fi
 
 # Rate accuracy and accounting: 100 kpps for 1 s through a net_ring
 # looped onto itself, with the EAL defaults (two lcores, two senders).
-if "$GEN" --port net_ring0 --rate 100k --duration 1 --flows 3 \
+if "$GEN" --port net_ring0 --rate 100k --duration 1 --flows 3 $HB \
 		--size imix --json "$TMP/g.json" --csv "$TMP/g.csv" \
 		--svg "$TMP/g.svg" --stats-interval 0 >"$TMP/out" \
 		2>"$TMP/err"; then
@@ -121,7 +125,7 @@ else
 fi
 
 # A count, exactly.
-if "$GEN" --port net_ring0 --rate 200k --count 12345 --json "$TMP/g.json" \
+if "$GEN" --port net_ring0 --rate 200k --count 12345 $HB --json "$TMP/g.json" \
 		--stats-interval 0 >"$TMP/out" 2>"$TMP/err"; then
 	v=$(json "j['run']['tx'] == 12345 and \
 sum(s['sent'] for s in j['stream']) == 12345") &&
@@ -132,7 +136,7 @@ fi
 
 # One lcore, IPv6, a search of two sizes (short trials): a loopback has no
 # loss below the generator's own rate, so each goal ends at the max load.
-if "$GEN" -l 0 --no-huge -m 512 --no-pci -- --port net_ring0 --ipv6 1 \
+if "$GEN" -l 0 --no-huge -m 512 --no-pci -- --port net_ring0 --ipv6 1 $HB \
 		--search --search-sizes "128 imix-csit" --max-rate 20k \
 		--trial-duration 0.2 --short-duration 0.1 --precision 0.05 \
 		--json "$TMP/g.json" --csv "$TMP/g.csv" --svg "$TMP/g.svg" \
@@ -157,7 +161,7 @@ else
 fi
 
 # SIGINT ends a long run cleanly: exit 0, report marked interrupted.
-"$GEN" --port net_ring0 --rate 50k --duration 60 --json "$TMP/g.json" \
+"$GEN" --port net_ring0 --rate 50k --duration 60 $HB --json "$TMP/g.json" \
 	--stats-interval 0 >"$TMP/out" 2>"$TMP/err" &
 pid=$!
 sleep 2
