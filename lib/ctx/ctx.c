@@ -187,8 +187,18 @@ __lcx_ctx_tx_admit(struct lcx_ctx *ctx, uint16_t n)
 	uint64_t add = (now - ctx->tx_last_tsc) * ctx->limits.tx_rate_pps / hz;
 
 	if (add != 0) {
-		ctx->tx_tokens = RTE_MIN(ctx->tx_tokens + add, cap);
-		ctx->tx_last_tsc = now;
+		if (ctx->tx_tokens + add >= cap) {
+			ctx->tx_tokens = cap;
+			ctx->tx_last_tsc = now;
+		} else {
+			/* Advance by the time the credit stands for, not to
+			 * now: the fraction of a token would be lost at every
+			 * refill (a 100 kpps limit, refilled a token or two
+			 * at a time, admitted 11 kpps). */
+			ctx->tx_tokens += add;
+			ctx->tx_last_tsc += add * hz /
+				ctx->limits.tx_rate_pps;
+		}
 	}
 	if (ctx->tx_tokens < n)
 		n = (uint16_t)ctx->tx_tokens;
