@@ -169,6 +169,16 @@ __lcx_ctx_tx_admit(struct lcx_ctx *ctx, uint16_t n)
 	return n;
 }
 
+void
+__lcx_ctx_tx_lock_wait(struct lcx_ctx *ctx, rte_spinlock_t *lock)
+{
+	uint64_t t0 = rte_rdtsc();
+
+	rte_spinlock_lock(lock);
+	ctx->stats.tx_lock_waits++;
+	ctx->stats.tx_lock_cycles += rte_rdtsc() - t0;
+}
+
 struct lcx_ctx *
 lcx_ctx_create(const struct lcx_ctx_conf *conf)
 {
@@ -322,5 +332,19 @@ lcx_ctx_txq_set(struct lcx_ctx *ctx, struct lcx_port *port, uint16_t queue)
 		return -EBUSY;
 	ctx->txq[port->id].port = port;
 	ctx->txq[port->id].queue = queue;
+	ctx->txq[port->id].lock = NULL;
+	return 0;
+}
+
+int
+lcx_ctx_txq_share(struct lcx_ctx *ctx, uint16_t port, rte_spinlock_t *lock)
+{
+	if (ctx == NULL || port >= LCX_MAX_PORTS || ctx->txq[port].port == NULL)
+		return -EINVAL;
+	/* The owner switches between its bursts; nobody else while the
+	 * loop may be inside one. */
+	if (ctx_runs(ctx) && lcx_ctx_self() != ctx)
+		return -EBUSY;
+	ctx->txq[port].lock = lock;
 	return 0;
 }

@@ -131,8 +131,11 @@ struct lcx_port *lcx_mgr_port_add(const char *spec, uint16_t nb_rxq);
  * Place every port's queues on the existing contexts, configure and start
  * the ports, and give each context its RX queues and one TX queue per
  * port.  Contexts must not be running.  TX queues are set up for up to
- * the number of EAL lcores, so contexts created later get one too.
- * Calling it again (contexts stopped) stops the ports and places anew.
+ * the number of EAL lcores, so contexts created later get one too.  When
+ * a port offers fewer, contexts beyond its TX queue count share queues
+ * (fewest users first), each sending under the queue's lock; a context
+ * alone on its queue sends without one (doc/ports.md).  Calling it again
+ * (contexts stopped) stops the ports and places anew.
  *
  * @param policy
  *   Policy.
@@ -145,7 +148,8 @@ struct lcx_port *lcx_mgr_port_add(const char *spec, uint16_t nb_rxq);
  *   queues, or an RX queue would go to a context without a pool: logged
  *   with the culprit, nothing changed); -LCX_ERESINIT (a port could not
  *   be configured or started: no port is left started, no context has a
- *   queue); -LCX_ENOCTX (no context); -EBUSY (a context runs).
+ *   queue); -LCX_ENOCTX (no context); -EBUSY (a context runs);
+ *   -ENOTSUP (a port offers no TX queue at all: logged, nothing changed).
  */
 int lcx_mgr_place(enum lcx_place_policy policy,
 		const struct lcx_place_map *map, unsigned int nb_map);
