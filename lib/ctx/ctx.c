@@ -169,14 +169,25 @@ __lcx_ctx_tx_admit(struct lcx_ctx *ctx, uint16_t n)
 	return n;
 }
 
-void
-__lcx_ctx_tx_lock_wait(struct lcx_ctx *ctx, rte_spinlock_t *lock)
+uint16_t
+__lcx_ctx_tx_shared(struct lcx_ctx *ctx, struct lcx_ctx_txq *txq,
+		struct rte_mbuf **pkts, uint16_t n)
 {
-	uint64_t t0 = rte_rdtsc();
+	uint64_t t0;
+	uint16_t sent;
 
-	rte_spinlock_lock(lock);
-	ctx->stats.tx_lock_waits++;
-	ctx->stats.tx_lock_cycles += rte_rdtsc() - t0;
+	/* Uncontended: one atomic exchange and one store more than the
+	 * lock-free path.  The TSC is read only when the lock is taken. */
+	if (unlikely(!rte_spinlock_trylock(txq->lock))) {
+		t0 = rte_rdtsc();
+		rte_spinlock_lock(txq->lock);
+		ctx->stats.tx_lock_waits++;
+		ctx->stats.tx_lock_cycles += rte_rdtsc() - t0;
+	}
+	sent = lcx_port_tx_burst(txq->port, txq->queue, pkts, n);
+	rte_spinlock_unlock(txq->lock);
+	ctx->stats.tx_shared += sent;
+	return sent;
 }
 
 struct lcx_ctx *

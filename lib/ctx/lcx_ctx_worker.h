@@ -19,7 +19,6 @@
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_mbuf.h>
-#include <rte_spinlock.h>
 
 #include "lcx_ctx.h"
 
@@ -71,30 +70,24 @@ lcx_ctx_drop(struct lcx_ctx *ctx, enum lcx_ctx_drop r, struct rte_mbuf **pkts,
 /** @internal Admit up to n packets under the TX rate limit. */
 uint16_t __lcx_ctx_tx_admit(struct lcx_ctx *ctx, uint16_t n);
 
-/** @internal Wait for a shared TX queue's lock (taken by another
- * context), counting the wait; out of line, as it is the rare case. */
-void __lcx_ctx_tx_lock_wait(struct lcx_ctx *ctx, rte_spinlock_t *lock);
+/** @internal One device burst on a TX queue shared with other contexts:
+ * under the queue's lock, counted in tx_shared (and the wait, if the lock
+ * was taken, in tx_lock_waits/tx_lock_cycles).  Out of line, so the
+ * lock-free path's code stays as it was. */
+uint16_t __lcx_ctx_tx_shared(struct lcx_ctx *ctx, struct lcx_ctx_txq *txq,
+		struct rte_mbuf **pkts, uint16_t n);
 
 /**
  * @internal One device burst on the context's TX queue.  A queue of its
- * own costs one load and one predicted branch over lcx_port_tx_burst();
- * a shared one adds an uncontended trylock and unlock (one atomic
- * exchange and one store) and the tx_shared count.
+ * own costs one load and one predicted branch over lcx_port_tx_burst().
  */
 static __rte_always_inline uint16_t
 __lcx_ctx_tx_send(struct lcx_ctx *ctx, struct lcx_ctx_txq *txq,
 		struct rte_mbuf **pkts, uint16_t n)
 {
-	uint16_t sent;
-
 	if (likely(txq->lock == NULL))
 		return lcx_port_tx_burst(txq->port, txq->queue, pkts, n);
-	if (unlikely(!rte_spinlock_trylock(txq->lock)))
-		__lcx_ctx_tx_lock_wait(ctx, txq->lock);
-	sent = lcx_port_tx_burst(txq->port, txq->queue, pkts, n);
-	rte_spinlock_unlock(txq->lock);
-	ctx->stats.tx_shared += sent;
-	return sent;
+	return __lcx_ctx_tx_shared(ctx, txq, pkts, n);
 }
 
 /** @internal Transmit n packets now on a TX queue; drop what does not fit. */
