@@ -100,7 +100,7 @@ check_run() {
 		fail "$1: no-txq drops: $(json_get "$1" drops)"
 	[ "$(json_get "$1" dropped)" -eq 0 ] ||
 		fail "$1: drops: $(json_get "$1" drops)"
-	note "$1: rx $(json_get "$1" rx_packets) tx $(json_get "$1" tx_packets) shared $(json_expr "$1" 'sum(c["tx_shared"] for c in j["contexts"])')"
+	note "$1: rx $(json_get "$1" rx_packets) tx $(json_get "$1" tx_packets) shared $(json_expr "$1" 'sum(c["tx_shared"] for c in j["contexts"])') lock waits $(json_expr "$1" 'sum(c["tx_lock_waits"] for c in j["contexts"])')"
 }
 
 # spec_of TAG PORT: the spec lcx-fwd opened.
