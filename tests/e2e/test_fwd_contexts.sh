@@ -128,9 +128,32 @@ spec_of() {
 pA="net_af_packet0,iface=$IF_A"
 pB="net_af_packet1,iface=$IF_B"
 
+# net_af_packet with qpairs > 1 loses one direction's frames at times
+# after start, outside lcx-fwd (it received and sent every frame, dropped
+# none; testpmd with two cores and qpairs=2 does the same: doc/ports.md,
+# known limits).  try_ping TAG: ping both ways; on a lost echo, stop
+# lcx-fwd and return 1 if its own counts are clean, fail otherwise.
+try_ping() {
+	ns_wait_ping "$NS_A" "$IP_B" 15 && res=$(ns_ping "$NS_A" "$IP_B" 5) &&
+		note "$1: ping A -> B $res" &&
+		res=$(ns_ping "$NS_B" "$IP_A" 5) && note "$1: ping B -> A $res" &&
+		return 0
+	kill -TERM "$FWD_PID" 2>/dev/null
+	wait "$FWD_PID" 2>/dev/null
+	FWD_PID=
+	json_expr "$1" '(j["drops"], j["ports"])' >&2
+	[ "$(json_expr "$1" 'int(j["dropped"] == 0 and all(p["rx_packets"] == q["tx_packets"] for p, q in zip(j["ports"], j["ports"][::-1])))')" -eq 1 ] ||
+		fail "$1: echoes lost, and lcx-fwd did not forward every frame"
+	note "$1: echoes lost outside lcx-fwd (af_packet qpairs > 1): once more"
+	return 1
+}
+
 # --- no qpairs=: two contexts, qpairs=2 asked for -----------------------
 fwd_user default --port "$pA" --port "$pB" --pipeline io --duration 60
-ping_both default "$IP_A" "$IP_B"
+if ! try_ping default; then
+	fwd_user default --port "$pA" --port "$pB" --pipeline io --duration 60
+	ping_both default "$IP_A" "$IP_B"
+fi
 iperf_ab default "$IP_B"
 check_run default 2
 [ "$(spec_of default 0)" = "$pA,qpairs=2" ] ||
@@ -141,7 +164,11 @@ ip -n "$NS_A" neigh flush all
 ip -n "$NS_B" neigh flush all
 fwd_user l2rewrite --port "$pA,qpairs=2" --port "$pB,qpairs=2" \
 	--pipeline "l2rewrite(dst0=$MAC_A,dst1=$MAC_B)" --duration 60
-ping_both l2rewrite "$IP_A" "$IP_B"
+if ! try_ping l2rewrite; then
+	fwd_user l2rewrite --port "$pA,qpairs=2" --port "$pB,qpairs=2" \
+		--pipeline "l2rewrite(dst0=$MAC_A,dst1=$MAC_B)" --duration 60
+	ping_both l2rewrite "$IP_A" "$IP_B"
+fi
 iperf_ab l2rewrite "$IP_B"
 check_run l2rewrite 2
 
