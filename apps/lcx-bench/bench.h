@@ -20,6 +20,7 @@ struct bench_opts {
 	unsigned int duration;   /**< fwd: seconds measured */
 	int json;
 	int quiet;               /**< no progress on stderr */
+	int tx_lock;             /**< fwd: TX queues marked shared (issue 9) */
 };
 
 /** One figure: cycles per operation over opts->repeat runs. */

@@ -24,6 +24,10 @@
 
 #define FWD_PORT0 "net_null0,copy=1"
 #define FWD_PORT1 "net_null1,copy=1"
+static rte_spinlock_t tx_lock[2] __rte_cache_aligned = {
+	RTE_SPINLOCK_INITIALIZER, RTE_SPINLOCK_INITIALIZER,
+};
+
 /* Run before the first sample: pool caches and the loop settle. */
 #define FWD_WARMUP_MS 500
 
@@ -168,6 +172,11 @@ bench_fwd(const struct bench_opts *o, struct bench_fwd *r)
 		rc = lcx_ctx_txq_set(ctx, p0, 0);
 	if (rc == 0)
 		rc = lcx_ctx_txq_set(ctx, p1, 0);
+	/* --tx-lock: one lock per queue, as the manager's. */
+	if (rc == 0 && o->tx_lock)
+		rc = lcx_ctx_txq_share(ctx, p0->id, &tx_lock[0]);
+	if (rc == 0 && o->tx_lock)
+		rc = lcx_ctx_txq_share(ctx, p1->id, &tx_lock[1]);
 	if (rc != 0) {
 		fprintf(stderr, "lcx-bench: queues: %s\n", lcx_strerror(rc));
 		goto close_p1;
@@ -179,8 +188,9 @@ bench_fwd(const struct bench_opts *o, struct bench_fwd *r)
 				lcx_strerror(rc));
 		goto close_p1;
 	}
-	bench_progress(o, "fwd: %s <-> %s on lcore %u for %u s",
-			FWD_PORT0, FWD_PORT1, r->lcore, o->duration);
+	bench_progress(o, "fwd: %s <-> %s on lcore %u for %u s%s",
+			FWD_PORT0, FWD_PORT1, r->lcore, o->duration,
+			o->tx_lock ? ", TX under a lock" : "");
 	sleep_ms(FWD_WARMUP_MS);
 	measure(o, ctx, r);
 	lcx_mgr_ctx_stop(ctx->id);

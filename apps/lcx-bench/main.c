@@ -87,6 +87,9 @@ usage(FILE *f)
 "                       chunks of 4096 (256 round trips), at least one\n"
 "  --repeat N           measured runs per figure, 1-%d (default: %d)\n"
 "  --duration S         fwd: seconds measured, 1-3600 (default: %d)\n"
+"  --tx-lock            fwd: the context's TX queues marked shared, so\n"
+"                       each burst goes out under the queue's lock: the\n"
+"                       shared path's cost, without contention\n"
 "  --json               print one JSON object on stdout and nothing else\n"
 "  --quiet              no progress lines on stderr\n"
 "  --help               this text\n"
@@ -151,6 +154,7 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "tx-lock", no_argument, NULL, 'L' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -202,6 +206,9 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 			break;
 		case 'j':
 			o->json = 1;
+			break;
+		case 'L':
+			o->tx_lock = 1;
 			break;
 		case 'q':
 			o->quiet = 1;

@@ -226,6 +226,91 @@ port_open_status(int err)
 	}
 }
 
+/* ---- Queue counts and sharing (issue 9) --------------------------------- */
+
+/* Drivers that take their queue count in the devargs, and its key.  Not
+ * net_tap: its queues are what rte_eth_dev_configure() asks for (16 at
+ * most), and an unknown key makes it drop all its devargs, iface= too. */
+static const struct {
+	const char *prefix;
+	const char *key;
+} queue_keys[] = {
+	{ "net_af_packet", "qpairs" }, { "eth_af_packet", "qpairs" },
+};
+
+/* The spec to open: "<spec>,<key>=<n>" for a driver of queue_keys[] whose
+ * devargs give no count, so each context gets its own queues there; the
+ * spec as given otherwise.  Returns buf or spec. */
+static const char *
+port_spec_default(const char *spec, unsigned int n, char *buf, size_t len)
+{
+	char key[32];
+	unsigned int i;
+	int w;
+
+	for (i = 0; i < RTE_DIM(queue_keys); i++) {
+		if (strncmp(spec, queue_keys[i].prefix,
+				strlen(queue_keys[i].prefix)) != 0)
+			continue;
+		snprintf(key, sizeof(key), ",%s=", queue_keys[i].key);
+		if (strstr(spec, key) != NULL)
+			return spec;
+		w = snprintf(buf, len, "%s%s%u", spec, key, n);
+		return w > 0 && (size_t)w < len ? buf : spec;
+	}
+	return spec;
+}
+
+/* One start-up line per port where some context polls no RX queue, and
+ * one per port whose TX queues are shared. */
+static void
+queues_report(const struct fwd_run *r, FILE *f)
+{
+	static struct lcx_place_report rows[LCX_MAX_PORTS * LCX_PLACE_MAX_RXQ];
+	unsigned int n, i, j, k, idle, shared;
+	char names[256];
+	size_t off;
+
+	n = lcx_place_report_get(rows, RTE_DIM(rows));
+	n = RTE_MIN(n, RTE_DIM(rows));
+	for (i = 0; i < r->nb_ports; i++) {
+		const struct lcx_port *p = r->port[i];
+
+		names[0] = '\0';
+		for (off = 0, idle = 0, j = 0; j < r->nb_ctx; j++) {
+			for (k = 0; k < n; k++)
+				if (rows[k].port == p->id &&
+						rows[k].ctx_id == r->ctx[j]->id)
+					break;
+			if (k < n || off >= sizeof(names))
+				continue;
+			off += snprintf(names + off, sizeof(names) - off,
+					"%s%s", idle ? " " : "",
+					r->ctx[j]->name);
+			idle++;
+		}
+		if (idle != 0)
+			fprintf(f, FWD_NAME ": port %u %s: %u RX queue%s for %u "
+					"contexts: %s poll%s nothing there "
+					"(to spread its traffic: a pipeline "
+					"starting with handoff, doc/ports.md)\n",
+					p->id, p->name, p->nb_rxq,
+					p->nb_rxq == 1 ? "" : "s", r->nb_ctx,
+					names, idle == 1 ? "s" : "");
+		for (shared = 0, j = 0; j < r->nb_ctx; j++)
+			shared += r->ctx[j]->txq[p->id].lock != NULL;
+		if (shared != 0)
+			fprintf(f, FWD_NAME ": port %u %s: %u TX queue%s for %u "
+					"contexts: %u send under a per-queue "
+					"lock (tx-shared, lock-waits)\n",
+					p->id, p->name, p->nb_txq,
+					p->nb_txq == 1 ? "" : "s", r->nb_ctx,
+					shared);
+	}
+}
+
+/* ---- Set-up ---------------------------------------------------------------- */
+
 /* Returns an exit status: 0 when everything is set up. */
 static int
 setup(struct fwd_run *r)
@@ -263,7 +348,11 @@ setup(struct fwd_run *r)
 		r->nb_ctx++;
 	}
 	for (i = 0; i < o->nb_ports; i++) {
-		p = lcx_place_port_add(o->ports[i], o->rxq);
+		char spec[sizeof(p->name)];
+
+		p = lcx_place_port_add(port_spec_default(o->ports[i],
+				RTE_MAX(r->nb_ctx, (unsigned int)o->rxq), spec,
+				sizeof(spec)), o->rxq);
 		if (p == NULL) {
 			rc = lcx_errno;
 			fprintf(stderr, FWD_NAME ": %s '%s': cannot open the "
@@ -278,6 +367,12 @@ setup(struct fwd_run *r)
 	}
 	rc = lcx_place_apply(o->policy->name, o->map_ent, o->nb_map);
 	if (rc != 0) {
+		if (rc == -ENOTSUP) {
+			fprintf(stderr, FWD_NAME ": a port has no TX queue "
+					"(see the line above): give its device "
+					"one\n");
+			return FWD_EXIT_USAGE;
+		}
 		if (rc == -EINVAL) {
 			fprintf(stderr, FWD_NAME ": %s '%s': does not place "
 					"every RX queue of the ports on the "
@@ -592,6 +687,7 @@ main(int argc, char **argv)
 		else
 			fprintf(r.table, "until SIGINT/SIGTERM\n");
 		lcx_place_report_dump(r.table);
+		queues_report(&r, r.table);
 		fflush(r.table);
 		status = run(&r);
 		teardown(&r);

@@ -62,7 +62,12 @@ drops_fmt(char *buf, size_t len, const struct lcx_ctx_stats *st,
 						stage[s].drop_name[d],
 						stage[s].drop[d]);
 	if (off == 0)
-		snprintf(buf, len, "-");
+		off = snprintf(buf, len, "-");
+	/* Not drops, but what a shared TX queue costs (issue 9). */
+	if (st->tx_shared != 0 && off < len)
+		snprintf(buf + off, len - off, " | tx-shared=%" PRIu64
+				" lock-waits=%" PRIu64, st->tx_shared,
+				st->tx_lock_waits);
 }
 
 void
@@ -347,7 +352,11 @@ fwd_json_print(const struct fwd_run *r)
 				", \"idle_cycles\": %" PRIu64
 				", \"cycles_per_packet\": %.2f"
 				", \"rx_pps\": %.1f, \"iterations\": %" PRIu64
-				", \"parks\": %" PRIu64 ", \"drops\": ",
+				", \"parks\": %" PRIu64
+				", \"tx_shared\": %" PRIu64
+				", \"tx_lock_waits\": %" PRIu64
+				", \"tx_lock_cycles\": %" PRIu64
+				", \"drops\": ",
 				r->ci[i].lcore, r->ci[i].socket,
 				lcx_ctx_state_name((enum lcx_ctx_state)
 					r->state[i]),
@@ -358,7 +367,8 @@ fwd_json_print(const struct fwd_run *r)
 					st->rx_packets + st->handoff_in),
 				t.secs > 0 ? (double)st->rx_packets / t.secs :
 					0.0,
-				st->iterations, st->parks);
+				st->iterations, st->parks, st->tx_shared,
+				st->tx_lock_waits, st->tx_lock_cycles);
 		json_drops(st->drop, r->stage[i], r->ctx_stages[i]);
 		printf(", \"pipeline_spec\": ");
 		json_str(fwd_pipeline_for(o, r->ci[i].lcore, NULL));

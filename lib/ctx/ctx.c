@@ -206,6 +206,27 @@ __lcx_ctx_tx_admit(struct lcx_ctx *ctx, uint16_t n)
 	return n;
 }
 
+uint16_t
+__lcx_ctx_tx_shared(struct lcx_ctx *ctx, struct lcx_ctx_txq *txq,
+		struct rte_mbuf **pkts, uint16_t n)
+{
+	uint64_t t0;
+	uint16_t sent;
+
+	/* Uncontended: one atomic exchange and one store more than the
+	 * lock-free path.  The TSC is read only when the lock is taken. */
+	if (unlikely(!rte_spinlock_trylock(txq->lock))) {
+		t0 = rte_rdtsc();
+		rte_spinlock_lock(txq->lock);
+		ctx->stats.tx_lock_waits++;
+		ctx->stats.tx_lock_cycles += rte_rdtsc() - t0;
+	}
+	sent = lcx_port_tx_burst(txq->port, txq->queue, pkts, n);
+	rte_spinlock_unlock(txq->lock);
+	ctx->stats.tx_shared += sent;
+	return sent;
+}
+
 struct lcx_ctx *
 lcx_ctx_create(const struct lcx_ctx_conf *conf)
 {
@@ -359,5 +380,19 @@ lcx_ctx_txq_set(struct lcx_ctx *ctx, struct lcx_port *port, uint16_t queue)
 		return -EBUSY;
 	ctx->txq[port->id].port = port;
 	ctx->txq[port->id].queue = queue;
+	ctx->txq[port->id].lock = NULL;
+	return 0;
+}
+
+int
+lcx_ctx_txq_share(struct lcx_ctx *ctx, uint16_t port, rte_spinlock_t *lock)
+{
+	if (ctx == NULL || port >= LCX_MAX_PORTS || ctx->txq[port].port == NULL)
+		return -EINVAL;
+	/* The owner switches between its bursts; nobody else while the
+	 * loop may be inside one. */
+	if (ctx_runs(ctx) && lcx_ctx_self() != ctx)
+		return -EBUSY;
+	ctx->txq[port].lock = lock;
 	return 0;
 }

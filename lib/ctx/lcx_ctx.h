@@ -25,6 +25,7 @@
 #include <rte_mempool.h>
 #include <rte_per_lcore.h>
 #include <rte_ring.h>
+#include <rte_spinlock.h>
 #include <string.h>
 
 #include "lcx_common.h"
@@ -86,6 +87,11 @@ struct lcx_ctx_stats {
 	uint64_t rx_packets;
 	uint64_t handoff_in;     /**< packets taken from handoff rings */
 	uint64_t tx_packets;
+	/** packets sent on a TX queue shared with other contexts */
+	uint64_t tx_shared;
+	/** bursts that found the shared TX queue's lock taken */
+	uint64_t tx_lock_waits;
+	uint64_t tx_lock_cycles; /**< TSC cycles spent waiting for it */
 	uint64_t dropped;        /**< all drops: sum of drop[] and handler drops */
 	uint64_t drop[LCX_CTX_DROP_MAX];
 	uint64_t tasks_run;
@@ -105,11 +111,19 @@ struct lcx_ctx_rxq {
 /** Most contexts a context receives handed-off packets from. */
 #define LCX_MAX_HANDOFF_IN 16
 
-/** The context's TX queue on one port, with its buffer. */
+/**
+ * The context's TX queue on one port, with its buffer.  A port with fewer
+ * TX queues than contexts has some queues shared: their users send under
+ * the queue's lock (DPDK's rte_eth_tx_burst() is not thread-safe on one
+ * queue); a queue of its own is sent on without one.
+ */
 struct lcx_ctx_txq {
 	struct lcx_port *port;   /**< NULL: no TX queue on this port */
 	uint16_t queue;
 	uint16_t n;
+	/** NULL: the queue is the context's alone; else the lock its
+	 * sharers take around each device burst. */
+	rte_spinlock_t *lock;
 	struct rte_mbuf *buf[LCX_TX_BUF];
 } __rte_cache_aligned;
 
@@ -254,7 +268,8 @@ int lcx_ctx_rxq_add(struct lcx_ctx *ctx, struct lcx_port *port, uint16_t queue,
 		uint16_t out_port);
 
 /**
- * Give a context that is not running its TX queue on a port.
+ * Give a context that is not running its TX queue on a port, as its own
+ * (sent on without a lock; lcx_ctx_txq_share() makes it shared).
  *
  * @param ctx
  *   The context; not running.
@@ -267,6 +282,28 @@ int lcx_ctx_rxq_add(struct lcx_ctx *ctx, struct lcx_port *port, uint16_t queue,
  */
 int lcx_ctx_txq_set(struct lcx_ctx *ctx, struct lcx_port *port,
 		uint16_t queue);
+
+/**
+ * Share (or stop sharing) the context's TX queue on a port: with a lock,
+ * each device burst on it is taken under the lock, which every context
+ * sending on that queue must use; with NULL, the context sends without
+ * one (the queue must then be its alone).  The TX buffer stays the
+ * context's.  The manager does this when a port has fewer TX queues than
+ * contexts (doc/ports.md); code that sets contexts up by hand calls it
+ * after lcx_ctx_txq_set().
+ *
+ * @param ctx
+ *   The context; not running, or the caller is its loop (a task).
+ * @param port
+ *   Port index; the context has a TX queue there.
+ * @param lock
+ *   The queue's lock, shared by its users; NULL: not shared.
+ * @return
+ *   0; -EINVAL (NULL ctx, port out of range or without a TX queue of the
+ *   context); -EBUSY (a loop runs the context and the caller is not it).
+ */
+int lcx_ctx_txq_share(struct lcx_ctx *ctx, uint16_t port,
+		rte_spinlock_t *lock);
 
 /**
  * Name of a state.

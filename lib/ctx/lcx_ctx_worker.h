@@ -70,6 +70,26 @@ lcx_ctx_drop(struct lcx_ctx *ctx, enum lcx_ctx_drop r, struct rte_mbuf **pkts,
 /** @internal Admit up to n packets under the TX rate limit. */
 uint16_t __lcx_ctx_tx_admit(struct lcx_ctx *ctx, uint16_t n);
 
+/** @internal One device burst on a TX queue shared with other contexts:
+ * under the queue's lock, counted in tx_shared (and the wait, if the lock
+ * was taken, in tx_lock_waits/tx_lock_cycles).  Out of line, so the
+ * lock-free path's code stays as it was. */
+uint16_t __lcx_ctx_tx_shared(struct lcx_ctx *ctx, struct lcx_ctx_txq *txq,
+		struct rte_mbuf **pkts, uint16_t n);
+
+/**
+ * @internal One device burst on the context's TX queue.  A queue of its
+ * own costs one load and one predicted branch over lcx_port_tx_burst().
+ */
+static __rte_always_inline uint16_t
+__lcx_ctx_tx_send(struct lcx_ctx *ctx, struct lcx_ctx_txq *txq,
+		struct rte_mbuf **pkts, uint16_t n)
+{
+	if (likely(txq->lock == NULL))
+		return lcx_port_tx_burst(txq->port, txq->queue, pkts, n);
+	return __lcx_ctx_tx_shared(ctx, txq, pkts, n);
+}
+
 /** @internal Transmit n packets now on a TX queue; drop what does not fit. */
 static __rte_always_inline void
 __lcx_ctx_tx_now(struct lcx_ctx *ctx, struct lcx_ctx_txq *txq,
@@ -84,7 +104,7 @@ __lcx_ctx_tx_now(struct lcx_ctx *ctx, struct lcx_ctx_txq *txq,
 			lcx_ctx_drop(ctx, LCX_CTX_DROP_TX_RATE, pkts + ok, n - ok);
 		n = ok;
 	}
-	sent = lcx_port_tx_burst(txq->port, txq->queue, pkts, n);
+	sent = __lcx_ctx_tx_send(ctx, txq, pkts, n);
 	ctx->stats.tx_packets += sent;
 	if (unlikely(sent < n))
 		lcx_ctx_drop(ctx, LCX_CTX_DROP_TX_FULL, pkts + sent, n - sent);

@@ -114,7 +114,10 @@ void lcx_mgr_topo_dump(FILE *f);
  *   - LCX_EALLOC: no free lcore (on the asked socket), the lcore asked has a
  *     context, the table holds LCX_MAX_CONTEXTS, or no memory for it;
  *   - LCX_ERESINIT: its run queue, timers or pool could not be made;
- *   - LCX_EENV: the manager is not started.
+ *   - LCX_EENV: the manager is not started;
+ *   - ETIMEDOUT, ENOBUFS: a running context whose TX queue it must share
+ *     (placed ports with fewer TX queues than contexts) did not switch to
+ *     the queue's lock in time.
  */
 struct lcx_ctx *lcx_mgr_ctx_create(const struct lcx_ctx_conf *conf);
 

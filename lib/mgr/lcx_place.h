@@ -251,8 +251,11 @@ unsigned int lcx_place_port_list(struct lcx_port **out, unsigned int max);
  * Place every port's queues on the existing contexts, configure and start
  * the ports, and give each context its RX queues and one TX queue per
  * port.  Contexts must not be running.  TX queues are set up for up to
- * the number of EAL lcores, so contexts created later get one too.
- * Calling it again (contexts stopped) stops the ports and places anew.
+ * the number of EAL lcores, so contexts created later get one too.  When
+ * a port offers fewer, contexts beyond its TX queue count share queues
+ * (fewest users first), each sending under the queue's lock; a context
+ * alone on its queue sends without one (doc/ports.md).  Calling it again
+ * (contexts stopped) stops the ports and places anew.
  *
  * @param policy
  *   Name of a registered policy ("rr", "numa", "map", ...).
@@ -267,7 +270,8 @@ unsigned int lcx_place_port_list(struct lcx_port **out, unsigned int max);
  *   a pool: logged with the culprit, nothing changed); -LCX_ERESINIT (a
  *   port could not be configured or started: no port is left started, no
  *   context has a queue); -LCX_ENOCTX (no context); -EBUSY (a context
- *   runs).
+ *   runs); -ENOTSUP (a port offers no TX queue at all: logged, nothing
+ *   changed).
  */
 int lcx_place_apply(const char *policy, const struct lcx_place_map *map,
 		unsigned int nb_map);

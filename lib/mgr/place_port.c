@@ -34,7 +34,6 @@ lcx_place_port_add(const char *spec, uint16_t nb_rxq)
 {
 	struct mgr_port *mp;
 	struct lcx_port *port;
-	uint16_t i;
 
 	if (!lcx_mgr.started) {
 		LCX_LOG(ERR, "port %s: the manager is not started",
@@ -61,8 +60,6 @@ lcx_place_port_add(const char *spec, uint16_t nb_rxq)
 	memset(mp, 0, sizeof(*mp));
 	mp->port = port;
 	mp->nb_rxq_asked = nb_rxq;
-	for (i = 0; i < RTE_MAX_LCORE; i++)
-		mp->txq_ctx[i] = MGR_OWNER_NONE;
 unlock:
 	pthread_mutex_unlock(&mgr_place.lock);
 	return port;
@@ -85,36 +82,99 @@ lcx_place_port_list(struct lcx_port **out, unsigned int max)
 	return n;
 }
 
-/* A TX queue of a placed port for a context that has none there. */
-static void
+/* ---- TX queues: own, or shared under a lock (issue 9) --------------- */
+
+static int
+txq_share_task(void *arg)
+{
+	const struct mgr_port *mp = arg;
+	struct lcx_ctx *self = lcx_ctx_self();
+	uint16_t p = mp->port->id;
+
+	return lcx_ctx_txq_share(self, p, &mgr_place.port[p].txq[
+		self->txq[p].queue].lock);
+}
+
+/* Queue q of a port gets a second user: its one user, who sends without
+ * the lock, takes it from now on.  A running user switches in a task,
+ * between two of its bursts, and the new user sends only after it has:
+ * no burst of the two overlaps on the queue. */
+static int
+txq_share_users(struct mgr_port *mp, uint16_t q)
+{
+	struct lcx_ctx *list[LCX_MAX_CONTEXTS];
+	uint16_t p = mp->port->id;
+	unsigned int n, i;
+	int rc, res;
+
+	n = lcx_mgr_ctx_list(list, LCX_MAX_CONTEXTS);
+	for (i = 0; i < n; i++) {
+		struct lcx_ctx_txq *t = &list[i]->txq[p];
+
+		if (t->port != mp->port || t->queue != q || t->lock != NULL)
+			continue;
+		if (!mgr_ctx_live(list[i])) {
+			t->lock = &mp->txq[q].lock;
+			continue;
+		}
+		res = 0;
+		rc = lcx_ctx_call_wait(list[i], txq_share_task, mp,
+			MGR_MOVE_TIMEOUT_US, &res);
+		if (rc == 0)
+			rc = res;
+		if (rc != 0) {
+			LCX_LOG(ERR, "port %s TX queue %u: context %s did not take the queue's lock: %s",
+				mp->port->name, q, list[i]->name,
+				lcx_strerror(rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* A TX queue of a placed port for a context that has none there: a free
+ * one, else the one with the fewest users, shared under its lock. */
+static int
 txq_give(struct mgr_port *mp, struct lcx_ctx *ctx)
 {
 	struct lcx_ctx_txq *txq = &ctx->txq[mp->port->id];
-	uint16_t i;
+	uint16_t i, q = 0;
+	int rc;
 
-	for (i = 0; i < mp->nb_txq; i++)
-		if (mp->txq_ctx[i] == MGR_OWNER_NONE) {
-			mp->txq_ctx[i] = ctx->id;
-			txq->port = mp->port;
-			txq->queue = i;
-			txq->n = 0;
-			return;
-		}
-	LCX_LOG(WARNING,
-		"port %s: all %u TX queues taken: context %s cannot transmit on it",
-		mp->port->name, mp->nb_txq, ctx->name);
+	if (mp->nb_txq == 0)
+		return 0;
+	for (i = 1; i < mp->nb_txq; i++)
+		if (mp->txq[i].users < mp->txq[q].users)
+			q = i;
+	if (mp->txq[q].users == 1) {
+		rc = txq_share_users(mp, q);
+		if (rc != 0)
+			return rc;
+	}
+	txq->port = mp->port;
+	txq->queue = q;
+	txq->n = 0;
+	txq->lock = mp->txq[q].users != 0 ? &mp->txq[q].lock : NULL;
+	mp->txq[q].users++;
+	return 0;
 }
 
+/* The context sends no more on the port.  A queue left with one user
+ * stays locked until the next placement: switching it back would need
+ * that user's loop, and an uncontended lock costs little (performance.md). */
 static void
 txq_take(struct mgr_port *mp, struct lcx_ctx *ctx)
 {
-	uint16_t i;
+	struct lcx_ctx_txq *txq = &ctx->txq[mp->port->id];
 
-	for (i = 0; i < mp->nb_txq; i++)
-		if (mp->txq_ctx[i] == ctx->id)
-			mp->txq_ctx[i] = MGR_OWNER_NONE;
-	ctx->txq[mp->port->id].port = NULL;
+	if (txq->port == mp->port && txq->queue < mp->nb_txq &&
+			mp->txq[txq->queue].users != 0)
+		mp->txq[txq->queue].users--;
+	txq->port = NULL;
+	txq->lock = NULL;
 }
+
+/* ---- end of TX queues ---------------------------------------------- */
 
 /* Undo a placement on contexts no loop runs: the caller checked. */
 static void
@@ -140,6 +200,8 @@ unplace(struct lcx_ctx **list, unsigned int n)
 		}
 		for (q = 0; q < mp->nb_rxq; q++)
 			mp->rxq[q].owner = MGR_OWNER_NONE;
+		for (q = 0; q < mp->nb_txq; q++)
+			mp->txq[q].users = 0;
 		mp->nb_rxq = 0;
 		mp->nb_txq = 0;
 	}
@@ -230,6 +292,15 @@ lcx_place_apply(const char *policy, const struct lcx_place_map *map,
 	rc = place_check(list, n, rows, nb_rows);
 	if (rc != 0)
 		goto unlock;
+	/* Contexts share TX queues when there are too few, but not none. */
+	for (p = 0; p < topo.nb_ports; p++)
+		if (mgr_place.port[p].port != NULL &&
+				mgr_place.port[p].port->max_txq == 0) {
+			LCX_LOG(ERR, "placement: port %s has no TX queue: nothing could be sent on it; give the device one (doc/ports.md)",
+				mgr_place.port[p].port->name);
+			rc = -ENOTSUP;
+			goto unlock;
+		}
 
 	unplace(list, n);
 	for (r = 0, p = 0; p < topo.nb_ports; p++) {
@@ -280,7 +351,7 @@ lcx_place_apply(const char *policy, const struct lcx_place_map *map,
 			continue;
 		mp->nb_rxq = topo.port_nb_rxq[p];
 		for (i = 0; i < n; i++)
-			txq_give(mp, list[i]);
+			RTE_VERIFY(txq_give(mp, list[i]) == 0); /* none runs */
 	}
 	for (r = 0; r < nb_rows; r++) {
 		struct lcx_ctx *ctx = list[rows[r].ctx];
@@ -345,16 +416,17 @@ int
 mgr_port_ctx_join(struct lcx_ctx *ctx)
 {
 	uint16_t p;
+	int rc = 0;
 
 	pthread_mutex_lock(&mgr_place.lock);
 	/* READY, no loop: its TX table is ours to write. */
-	for (p = 0; p < LCX_MAX_PORTS; p++)
+	for (p = 0; p < LCX_MAX_PORTS && rc == 0; p++)
 		if (mgr_place.port[p].port != NULL &&
 				mgr_place.port[p].nb_rxq != 0)
-			txq_give(&mgr_place.port[p], ctx);
+			rc = txq_give(&mgr_place.port[p], ctx);
 	orphans_sweep(0);
 	pthread_mutex_unlock(&mgr_place.lock);
-	return 0;
+	return rc;
 }
 
 void

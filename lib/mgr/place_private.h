@@ -14,11 +14,12 @@
 #include <pthread.h>
 #include <rte_lcore.h>
 #include <rte_mempool.h>
+#include <rte_spinlock.h>
 
 #include "lcx_place.h"
 #include "mgr_private.h"
 
-/* mgr_rxq.owner and mgr_port.txq_ctx[] of nobody. */
+/* mgr_rxq.owner of nobody. */
 #define MGR_OWNER_NONE UINT32_MAX
 
 /* Give up on a context that does not answer a move task. */
@@ -38,13 +39,21 @@ struct mgr_rxq {
 	uint64_t added_tsc;        /* add task: when B took it */
 };
 
+/* One TX queue of a placed port: how many contexts send on it and, when
+ * more than one, the lock they send under (lcx_ctx_txq_share()).  A line
+ * each, so two queues' lock holders do not write one line. */
+struct mgr_txq {
+	rte_spinlock_t lock;
+	uint16_t users;
+} __rte_cache_aligned;
+
 /* A port the manager opened. */
 struct mgr_port {
 	struct lcx_port *port;     /* NULL: free row */
 	uint16_t nb_rxq_asked;     /* 0: one per context */
 	uint16_t nb_rxq;           /* placed RX queues; 0: not placed */
 	uint16_t nb_txq;
-	uint32_t txq_ctx[RTE_MAX_LCORE]; /* context id on each TX queue */
+	struct mgr_txq txq[RTE_MAX_LCORE];
 	struct mgr_rxq rxq[LCX_PLACE_MAX_RXQ];
 };
 

@@ -61,15 +61,12 @@ polls_port(const struct mgr_port *mp, uint32_t ctx_id)
 	return 0;
 }
 
+/* Its own TX queue or a shared one (doc/ports.md): none only when the
+ * port offers no TX queue at all, which placement refuses. */
 static int
-has_txq(const struct mgr_port *mp, uint32_t ctx_id)
+has_txq(const struct lcx_ctx *ctx, uint16_t port)
 {
-	uint16_t i;
-
-	for (i = 0; i < mp->nb_txq; i++)
-		if (mp->txq_ctx[i] == ctx_id)
-			return 1;
-	return 0;
+	return ctx->txq[port].port != NULL;
 }
 
 int
@@ -98,7 +95,7 @@ lcx_place_port_report_get(uint16_t port, struct lcx_place_port_report *r)
 	for (i = 0; i < n; i++) {
 		if (!polls_port(mp, list[i]->id))
 			r->idle_ctx[r->nb_idle++] = list[i]->id;
-		if (!has_txq(mp, list[i]->id))
+		if (!has_txq(list[i], port))
 			r->no_txq_ctx[r->nb_no_txq++] = list[i]->id;
 	}
 unlock:

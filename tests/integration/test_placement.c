@@ -785,16 +785,17 @@ test_mgr_port_report_txq(void)
 	CU_ASSERT_EQUAL(pr.nb_rxq, 1);
 	CU_ASSERT_EQUAL(pr.nb_txq, 1);
 	CU_ASSERT_EQUAL(pr.nb_idle, 2);
-	/* the TX queue went to the first context created */
-	CU_ASSERT_EQUAL(pr.nb_no_txq, 2);
-	CU_ASSERT(pr.no_txq_ctx[0] == ctx[1]->id &&
-		pr.no_txq_ctx[1] == ctx[2]->id);
+	/* one TX queue for three: they all share it, under its lock */
+	CU_ASSERT_EQUAL(pr.nb_no_txq, 0);
 	CU_ASSERT_PTR_EQUAL(ctx[0]->txq[p->id].port, p);
-	CU_ASSERT_PTR_NULL(ctx[1]->txq[p->id].port);
+	CU_ASSERT_PTR_EQUAL(ctx[1]->txq[p->id].port, p);
+	CU_ASSERT_PTR_EQUAL(ctx[2]->txq[p->id].port, p);
+	CU_ASSERT(ctx[0]->txq[p->id].lock != NULL &&
+		ctx[0]->txq[p->id].lock == ctx[1]->txq[p->id].lock &&
+		ctx[1]->txq[p->id].lock == ctx[2]->txq[p->id].lock);
 	snprintf(want, sizeof(want),
-		"port 0 (net_pcap0): 1 RX queue for 3 contexts: %s, %s poll nothing here (spread in software with the handoff handler)\n"
-		"port 0 (net_pcap0): 1 TX queue for 3 contexts: %s, %s cannot send here (dropped, counted as no-txq)\n",
-		ctx[1]->name, ctx[2]->name, ctx[1]->name, ctx[2]->name);
+		"port 0 (net_pcap0): 1 RX queue for 3 contexts: %s, %s poll nothing here (spread in software with the handoff handler)\n",
+		ctx[1]->name, ctx[2]->name);
 	CHECK_TABLE(dump_ports(), want);
 	mgr_reset();
 	unlink(path);
@@ -926,7 +927,7 @@ static CU_TestInfo mgr_tests[] = {
 	{ "a policy of the test file, by name", test_mgr_place_own_policy },
 	{ "per port: contexts that poll nothing there",
 		test_mgr_port_report },
-	{ "per port: contexts without a TX queue there",
+	{ "per port: one TX queue shared by three contexts",
 		test_mgr_port_report_txq },
 	{ "bad input leaves nothing behind", test_bad_input },
 	CU_TEST_INFO_NULL,

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Context: the state machine (every legal transition made, every illegal
  * one refused), counting and time stamps, configuration checks, TX
- * buffering and the TX rate limit, error strings. */
+ * buffering and the TX rate limit, shared TX queues, error strings. */
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_pause.h>
 
 #include "lcx_ctx.h"
 #include "lcx_ctx_worker.h"
@@ -336,6 +338,96 @@ test_queues_by_hand(void)
 	CU_ASSERT(lcx_ctx_free(ctx) == 0);
 }
 
+/* Shared TX queue: the sink sees the lock held during each burst. */
+static rte_spinlock_t txq_lock = RTE_SPINLOCK_INITIALIZER;
+static unsigned int bursts_locked, bursts_unlocked;
+
+static uint16_t
+locked_sink_tx(struct lcx_port *p, uint16_t q, struct rte_mbuf **pkts,
+		uint16_t n)
+{
+	if (rte_spinlock_is_locked(&txq_lock))
+		bursts_locked++;
+	else
+		bursts_unlocked++;
+	return sink_tx(p, q, pkts, n);
+}
+
+/* Another thread is the context here, sending while the test holds the
+ * lock. */
+static volatile int sender_started, sender_done;
+
+static void *
+send_shared(void *arg)
+{
+	struct rte_mbuf **m = arg;
+	struct lcx_ctx *ctx = (struct lcx_ctx *)m[0];
+
+	sender_started = 1;
+	lcx_ctx_tx_burst(ctx, 1, &m[1], 22);
+	lcx_ctx_tx_flush(ctx, 1);
+	sender_done = 1;
+	return NULL;
+}
+
+static void
+test_tx_shared(void)
+{
+	struct lcx_port sink = {
+		.tx_burst = locked_sink_tx, .eth_id = LCX_PORT_NO_ETHDEV,
+		.id = 1, .nb_txq = 1,
+	};
+	struct rte_mbuf *m[64];
+	struct rte_mbuf *arg[23];
+	struct lcx_ctx *ctx = make_ctx();
+	pthread_t th;
+
+	CU_ASSERT_FATAL(ctx != NULL);
+	/* no TX queue there: nothing to share */
+	CU_ASSERT_EQUAL(lcx_ctx_txq_share(ctx, 1, &txq_lock), -EINVAL);
+	CU_ASSERT_EQUAL(lcx_ctx_txq_share(NULL, 1, &txq_lock), -EINVAL);
+	CU_ASSERT_EQUAL(lcx_ctx_txq_share(ctx, LCX_MAX_PORTS, &txq_lock),
+		-EINVAL);
+	CU_ASSERT_EQUAL(lcx_ctx_txq_set(ctx, &sink, 0), 0);
+	CU_ASSERT_PTR_NULL(ctx->txq[1].lock);
+	/* own queue: no lock around the burst, nothing counted shared */
+	CU_ASSERT_FATAL(rte_pktmbuf_alloc_bulk(pool, m, 64) == 0);
+	lcx_ctx_tx_burst(ctx, 1, m, 32);
+	CU_ASSERT(bursts_unlocked == 1 && bursts_locked == 0);
+	CU_ASSERT(ctx->stats.tx_shared == 0);
+	/* shared: under the lock, counted, the lock free again after */
+	CU_ASSERT_EQUAL(lcx_ctx_txq_share(ctx, 1, &txq_lock), 0);
+	lcx_ctx_tx_burst(ctx, 1, &m[32], 10);
+	lcx_ctx_tx_flush(ctx, 1);
+	CU_ASSERT(bursts_locked == 1);
+	CU_ASSERT(ctx->stats.tx_shared == 10);
+	CU_ASSERT(ctx->stats.tx_lock_waits == 0);
+	CU_ASSERT(!rte_spinlock_is_locked(&txq_lock));
+	/* the lock is taken: the burst waits for it, and says so */
+	rte_spinlock_lock(&txq_lock);
+	arg[0] = (struct rte_mbuf *)ctx;
+	memcpy(&arg[1], &m[42], 22 * sizeof(m[0]));
+	CU_ASSERT_FATAL(pthread_create(&th, NULL, send_shared, arg) == 0);
+	while (!sender_started)
+		rte_pause();
+	rte_delay_ms(20);
+	CU_ASSERT(sender_done == 0 && nb_sunk == 42);
+	rte_spinlock_unlock(&txq_lock);
+	pthread_join(th, NULL);
+	CU_ASSERT(sender_done == 1);
+	CU_ASSERT(bursts_locked == 2);
+	CU_ASSERT(ctx->stats.tx_shared == 32);
+	CU_ASSERT(ctx->stats.tx_lock_waits == 1);
+	CU_ASSERT(ctx->stats.tx_lock_cycles > 0);
+	CU_ASSERT(ctx->stats.tx_packets == 64 && nb_sunk == 64);
+	/* lcx_ctx_txq_set() makes it the context's own again */
+	CU_ASSERT_EQUAL(lcx_ctx_txq_set(ctx, &sink, 0), 0);
+	CU_ASSERT_PTR_NULL(ctx->txq[1].lock);
+	free_sunk();
+	lcx_ctx_free(ctx);
+	LCX_TEST_POOL_FULL(pool);
+}
+
 static CU_TestInfo tests[] = {
 	{ "state table: 11 legal made, 14 illegal refused", test_state_table },
 	{ "compare-and-swap transition", test_state_move },
@@ -344,6 +436,7 @@ static CU_TestInfo tests[] = {
 	{ "TX buffering and drop accounting", test_tx_buffering },
 	{ "TX rate limit", test_tx_rate },
 	{ "RX and TX queues given by hand", test_queues_by_hand },
+	{ "shared TX queue: lock, counters, contention", test_tx_shared },
 	CU_TEST_INFO_NULL,
 };
 
