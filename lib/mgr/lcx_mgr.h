@@ -37,6 +37,9 @@ extern "C" {
 struct lcx_mgr_conf {
 	uint32_t watch_interval_ms; /**< watchdog period; 0: no watchdog thread */
 	uint32_t hb_timeout_ms;     /**< heartbeat silence that moves a context to ERROR */
+	/** the watchdog hands the RX queues of a context in ERROR to the
+	 * others (lcx_mgr_ctx_failover()); needs the watchdog thread */
+	uint8_t failover;
 };
 
 /** One lcore of the topology. */
@@ -49,7 +52,7 @@ struct lcx_topo_lcore {
 };
 
 /**
- * Defaults: watchdog every 10 ms, heartbeat timeout 1000 ms.
+ * Defaults: watchdog every 10 ms, heartbeat timeout 1000 ms, failover on.
  *
  * @param conf
  *   Filled in.
@@ -231,6 +234,63 @@ int lcx_mgr_wait_all(void);
  *   Count.
  */
 uint64_t lcx_mgr_watchdog_errors(void);
+
+/* ---- Failover of a stalled context (lib/mgr/watchdog.c) ----------------
+ *
+ * The watchdog moves a silent context to ERROR; with conf.failover (the
+ * default) its next pass takes that context's RX queues without its help
+ * and hands them to the others, where placement puts them (today: the
+ * context with the fewest queues).  How ownership passes while the stuck
+ * loop may wake in the middle of a burst: doc/placement.md, "Failover".
+ */
+
+/** Failover counters and the last take-over. */
+struct lcx_mgr_failover_stats {
+	uint64_t failovers;       /**< contexts whose queues were taken */
+	uint64_t queues_moved;    /**< queues handed to another context */
+	uint64_t queues_unplaced; /**< queues no context could take (unpolled) */
+	uint32_t last_ctx;        /**< id of the last context taken over */
+	uint32_t last_queues;     /**< queues moved from it */
+	uint64_t last_take_ns;    /**< its ERROR state to its last queue added */
+};
+
+/**
+ * Read the failover counters.
+ *
+ * @param st
+ *   Filled in.
+ */
+void lcx_mgr_failover_stats(struct lcx_mgr_failover_stats *st);
+
+/**
+ * Take the RX queues of a context in ERROR now and hand them to the
+ * others; the watchdog does this on its own when conf.failover is set.
+ * The context's loop, if it wakes, polls none of them again.
+ *
+ * @param id
+ *   Context id.
+ * @return
+ *   0 (done, or it owned no queue); -LCX_ENOCTX; -EINVAL (not in ERROR);
+ *   -EBUSY (its loop stayed inside an RX call for 100 ms: try again);
+ *   -ENOTSUP (the kernel has no membarrier(2): the queues stay with it).
+ */
+int lcx_mgr_ctx_failover(uint32_t id);
+
+/**
+ * Bring a context in ERROR whose loop has left back to COMPLETED, keeping
+ * only the queues failover did not take.  It can then be started again
+ * (lcx_mgr_ctx_start()) or destroyed.  Its held mbufs were flushed on TX,
+ * or dropped and counted, by its loop as it left.
+ *
+ * @param id
+ *   Context id.
+ * @return
+ *   0; -LCX_ENOCTX; -EINVAL (not in ERROR); -EBUSY (its loop is still
+ *   running: stuck, or not out yet).
+ */
+int lcx_mgr_ctx_recover(uint32_t id);
+
+/* ---- end failover ---- */
 
 #ifdef __cplusplus
 }

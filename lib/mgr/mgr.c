@@ -22,6 +22,7 @@ lcx_mgr_conf_init(struct lcx_mgr_conf *conf)
 {
 	conf->watch_interval_ms = 10;
 	conf->hb_timeout_ms = 1000;
+	conf->failover = 1;
 }
 
 static int
