@@ -124,6 +124,8 @@ lcx_mgr_fini(void)
 
 	if (!m->started)
 		return -LCX_EENV;
+	/* failover: no rebalancing decision while contexts go away */
+	lcx_mgr_rebalance_stop();
 	lcx_mgr_stop_all();
 	for (i = 0; i < LCX_MAX_CONTEXTS; i++) {
 		struct lcx_ctx *ctx = m->slot[i].ctx;
