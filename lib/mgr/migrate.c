@@ -267,6 +267,10 @@ mgr_ctx_evacuate_locked(struct lcx_ctx *ctx)
 	uint16_t p, q;
 	int rc;
 
+	/* A context in ERROR answers no task: each remove would time out.
+	 * Take its queues as failover does. */
+	if (lcx_ctx_state_get(ctx) == LCX_CTX_ERROR)
+		return mgr_ctx_failover_locked(ctx);
 	for (p = 0; p < LCX_MAX_PORTS; p++) {
 		struct mgr_port *mp = &mgr_place.port[p];
 

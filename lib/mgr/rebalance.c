@@ -153,9 +153,16 @@ variance(const uint32_t *load, unsigned int n, unsigned int ia, uint32_t a,
 static int
 sample(struct lcx_ctx **list, unsigned int n, uint64_t now, uint64_t dt)
 {
-	unsigned int i, ready = 1;
+	unsigned int i, j, ready = 1;
 	uint16_t p, q;
 
+	/* Forget destroyed contexts: ids are never reused, rows are. */
+	for (j = 0; j < LCX_MAX_CONTEXTS; j++) {
+		for (i = 0; i < n && list[i]->id != rb.ctx[j].id; i++)
+			;
+		if (i == n)
+			rb.ctx[j].id = UINT32_MAX;
+	}
 	for (i = 0; i < n; i++) {
 		struct lcx_ctx_stats st;
 		struct rb_ctx *r = rb_ctx_row(list[i]->id);

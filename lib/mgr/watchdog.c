@@ -140,6 +140,7 @@ mgr_watchdog_stop(void)
 #define FAILOVER_POLL_WAIT_US 100000
 
 static struct {
+	int tried;                 /* registration attempted */
 	int membarrier;            /* registered: failover possible */
 	struct lcx_mgr_failover_stats st;  /* guarded by mgr_place.lock */
 } fo;
@@ -153,8 +154,9 @@ fence_all_threads(void)
 static void
 failover_init(void)
 {
-	if (fo.membarrier)
+	if (fo.tried)
 		return;
+	fo.tried = 1;
 	if (syscall(__NR_membarrier,
 			MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0) == 0) {
 		fo.membarrier = 1;
@@ -180,8 +182,8 @@ owned_queues(const struct lcx_ctx *ctx)
 
 /* Place lock held.  0 (done or nothing to do), -EBUSY (an RX call did
  * not end in time: try again), -ENOTSUP (no membarrier). */
-static int
-failover_locked(struct lcx_ctx *ctx)
+int
+mgr_ctx_failover_locked(struct lcx_ctx *ctx)
 {
 	const uint64_t hz = rte_get_tsc_hz();
 	struct timespec ts = { 0, 20000 };
@@ -191,6 +193,7 @@ failover_locked(struct lcx_ctx *ctx)
 
 	if (lcx_ctx_state_get(ctx) != LCX_CTX_ERROR || owned_queues(ctx) == 0)
 		return 0;
+	failover_init();
 	if (!fo.membarrier)
 		return -ENOTSUP;
 	t0 = rte_rdtsc();
@@ -267,7 +270,7 @@ failover_pass(struct mgr *m)
 		pthread_mutex_lock(&mgr_place.lock);
 		ctx = lcx_mgr_ctx_lookup(ids[i]);
 		if (ctx != NULL)
-			failover_locked(ctx);
+			mgr_ctx_failover_locked(ctx);
 		pthread_mutex_unlock(&mgr_place.lock);
 	}
 }
@@ -294,7 +297,7 @@ lcx_mgr_ctx_failover(uint32_t id)
 	else if (lcx_ctx_state_get(ctx) != LCX_CTX_ERROR)
 		rc = -EINVAL;
 	else
-		rc = failover_locked(ctx);
+		rc = mgr_ctx_failover_locked(ctx);
 	pthread_mutex_unlock(&mgr_place.lock);
 	return rc;
 }

@@ -5,8 +5,9 @@
  * mode, ticked by the test every 100 ms, so the samples line up with what
  * the test does:
  *   - balanced (two queues each): no move;
- *   - skewed (all four queues on one context, the other idle): queues
- *     move to the idle one until both are busy, one at a time, and then
+ *   - skewed (all four queues on one context, the other idle and parked:
+ *     adaptive idle): queues move to the idle one until both are busy, one
+ *     at a time, and then
  *     stop; the synth sequence numbers show nothing lost, duplicated or
  *     reordered, and every pool is full;
  *   - fluctuating (the test swings every queue from one context to the
@@ -74,7 +75,9 @@ setup(void)
 	for (i = 0; i < NB_CTX; i++) {
 		lcx_ctx_conf_init(&conf);
 		conf.lcore = i + 1;
-		conf.idle = LCX_IDLE_PAUSE;
+		/* Adaptive: an idle context parks in naps growing to 1 ms,
+		 * and moves to it still go through its run queue. */
+		conf.idle = LCX_IDLE_ADAPTIVE;
 		conf.limits.pool_size = 2047;
 		ctx[i] = lcx_mgr_ctx_create(&conf);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(ctx[i]);
@@ -188,8 +191,13 @@ test_skewed(void)
 		sleep_ms(TICK_MS);
 		CU_ASSERT_EQUAL(lcx_mgr_rebalance_tick(&d), 0);
 		print_decision(&d);
-		if (d.verdict == LCX_REBAL_MOVED && first_move == 0)
+		if (d.verdict == LCX_REBAL_MOVED && first_move == 0) {
 			first_move = i + 1;
+			/* the per-queue cycle accounting saw the queue work */
+			CU_ASSERT(d.queue_pm > 0);
+			CU_ASSERT(d.var_after < d.var_before);
+			CU_ASSERT_EQUAL(d.to_ctx, ctx[1]->id);
+		}
 		CU_ASSERT(d.verdict != LCX_REBAL_FAILED);
 	}
 	printf("first move at sample %u (%u ms), %" PRIu64 " moves, queues %u/%u\n",
