@@ -34,28 +34,33 @@ netns_up "$SFX" || exit 1
 PID=$!
 sleep 3
 
-# ticks TID...: utime+stime of each thread, "tid ticks" a line
+# ticks: "tid cpu-ticks voluntary-switches" a line, one per thread.  A
+# parked context sleeps once per nap, so its voluntary context switches
+# count its wake-ups whatever the load of the machine.
 ticks() {
 	for t in /proc/"$PID"/task/*; do
 		# fields 14 and 15 after the "(comm)" that may hold spaces
-		sed 's/^.*) //' "$t/stat" | awk -v t="${t##*/}" \
-			'{ print t, $12 + $13 }'
+		v=$(awk '/^voluntary_ctxt_switches/ { print $2 }' "$t/status")
+		sed 's/^.*) //' "$t/stat" | awk -v t="${t##*/}" -v v="$v" \
+			'{ print t, $12 + $13, v }'
 	done
 }
 
 sample() {
-	ticks >"/tmp/idle$SFX.a"
+	ticks | sort >"/tmp/idle$SFX.a"
 	sleep "$SECS"
-	ticks >"/tmp/idle$SFX.b"
+	ticks | sort >"/tmp/idle$SFX.b"
 	hz=$(getconf CLK_TCK)
 	join "/tmp/idle$SFX.a" "/tmp/idle$SFX.b" | awk -v s="$SECS" -v hz="$hz" \
 		-v p="$1" -v pid="$PID" '{
-		d = $3 - $2
-		if (d > 0) {
+		d = $4 - $2
+		w = ($5 - $3) / s
+		if (d > 0 || w > 10) {
 			getline name < ("/proc/" pid "/task/" $1 "/comm")
 			close("/proc/" pid "/task/" $1 "/comm")
-			printf "%s: thread %s (%s): %.2f %% of a CPU\n", p, $1,
-				name, 100.0 * d / hz / s
+			printf "%s: thread %s (%s): %.2f %% of a CPU, %.0f wake-ups/s, %.1f us CPU per wake-up\n",
+				p, $1, name, 100.0 * d / hz / s, w,
+				(w > 0 ? 1e6 * d / hz / s / w : 0)
 		}
 	}'
 	rm -f "/tmp/idle$SFX.a" "/tmp/idle$SFX.b"
