@@ -52,6 +52,7 @@ lcx_ctx_conf_init(struct lcx_ctx_conf *conf)
 	conf->idle = LCX_IDLE_ADAPTIVE;
 	conf->park_after = 1024;
 	conf->sleep_us = 100;
+	conf->sleep_max_us = 1000;
 	conf->starve_limit = 8;
 	conf->max_timers = 64;
 }
@@ -268,6 +269,8 @@ lcx_ctx_create(const struct lcx_ctx_conf *conf)
 	ctx->idle = conf->idle;
 	ctx->park_after = conf->park_after;
 	ctx->sleep_cycles = (uint64_t)conf->sleep_us * rte_get_tsc_hz() / 1000000;
+	ctx->sleep_max_cycles = RTE_MAX(conf->sleep_max_us, conf->sleep_us) *
+		rte_get_tsc_hz() / 1000000;
 	ctx->tx_last_tsc = rte_rdtsc();
 	ctx->state = LCX_CTX_READY;
 	ctx->state_tsc[LCX_CTX_READY] = rte_rdtsc();

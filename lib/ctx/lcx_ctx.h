@@ -104,6 +104,10 @@ struct lcx_ctx_rxq {
 	struct lcx_port *port;
 	uint16_t queue;
 	uint16_t out_port;       /**< default output: the paired port (0<->1, 2<->3) */
+	/** TSC cycles of its non-empty polls and their processing (owner
+	 * writes; the rebalancer reads and zeroes them in a task) */
+	uint64_t cycles;
+	uint64_t packets;        /**< packets polled, same accounting */
 };
 
 #define LCX_TX_BUF (2 * LCX_BURST)
@@ -145,7 +149,9 @@ struct lcx_ctx_conf {
 	struct lcx_limits limits;
 	enum lcx_idle_mode idle;
 	uint32_t park_after;     /**< adaptive: empty iterations before parking */
-	uint32_t sleep_us;       /**< adaptive: length of one parked sleep */
+	uint32_t sleep_us;       /**< adaptive: length of the first parked sleep */
+	/** adaptive: naps double up to this; 0 or sleep_us: fixed naps */
+	uint32_t sleep_max_us;
 	uint32_t starve_limit;   /**< run queue K, see lcx_runq_create() */
 	unsigned int runq_flags; /**< LCX_RUNQ_F_RTS; the manager sets it when lcores share a CPU */
 	uint32_t max_timers;     /**< timers armed at once */
@@ -168,6 +174,10 @@ struct lcx_ctx {
 	enum lcx_idle_mode idle;
 	uint32_t park_after;
 	uint64_t sleep_cycles;
+	uint64_t sleep_max_cycles;   /**< adaptive: longest nap */
+	/** 1 while the loop is inside an RX burst call: failover waits for
+	 * 0 (after a membarrier) before another context polls the queue */
+	uint32_t rx_polling;
 	uint64_t tx_tokens;          /**< TX rate limiter bucket */
 	uint64_t tx_last_tsc;
 	struct lcx_limits limits;
@@ -204,7 +214,8 @@ _Static_assert(offsetof(struct lcx_ctx, heartbeat) % RTE_CACHE_LINE_SIZE == 0,
 
 /**
  * Fill a configuration with defaults: any lcore, any socket, adaptive idle
- * (park after 1024 empty iterations, 100 us sleeps), run queue 1024 deep,
+ * (park after 1024 empty iterations, naps of 100 us doubling to 1000 us
+ * while nothing comes), run queue 1024 deep,
  * 32 tasks per iteration, K = 8, 64 timers, 8 RX queues, 8191 mbufs.
  *
  * @param conf

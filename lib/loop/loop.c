@@ -9,21 +9,53 @@
 
 #include "lcx_loop.h"
 
+/*
+ * Poll each RX queue and run what came through the pipeline.
+ *
+ * Failover guard (doc/placement.md, "Failover"): a stalled context's
+ * queues are taken by the watchdog without its help, so before each RX
+ * call the loop flags rx_polling and then reads its state; the watchdog
+ * stores ERROR, runs a membarrier (a full fence on every thread of the
+ * process) and then reads rx_polling.  Either the loop sees ERROR and
+ * polls no more, or the watchdog sees the flag and waits for the call to
+ * end.  The membarrier is what lets both sides here be plain stores and
+ * loads: the fast path pays no fence (Dekker with an asymmetric barrier,
+ * as liburcu's).  The handler runs outside the flag, so a handler stuck
+ * for ever does not block the take-over.
+ *
+ * Cycle accounting: the time from the previous mark (the iteration's TSC
+ * or the last non-empty burst) to the end of a non-empty burst is charged
+ * to its queue: one TSC read per non-empty burst, none for empty polls.
+ */
 static __rte_always_inline unsigned int
-poll_rx(struct lcx_ctx *ctx)
+poll_rx(struct lcx_ctx *ctx, uint64_t mark)
 {
 	struct rte_mbuf *pkts[LCX_BURST];
 	unsigned int total = 0;
+	uint64_t t;
 	uint16_t i, n;
 
 	for (i = 0; i < ctx->nb_rxq; i++) {
-		const struct lcx_ctx_rxq *rxq = &ctx->rxq[i];
+		struct lcx_ctx_rxq *rxq = &ctx->rxq[i];
 
+		__atomic_store_n(&ctx->rx_polling, 1, __ATOMIC_RELAXED);
+		rte_compiler_barrier();
+		if (unlikely(__atomic_load_n(&ctx->state, __ATOMIC_RELAXED) ==
+				LCX_CTX_ERROR)) {
+			__atomic_store_n(&ctx->rx_polling, 0, __ATOMIC_RELEASE);
+			break;
+		}
 		n = lcx_port_rx_burst(rxq->port, rxq->queue, pkts, LCX_BURST);
+		/* release: the RX call's accesses to the queue come first */
+		__atomic_store_n(&ctx->rx_polling, 0, __ATOMIC_RELEASE);
 		if (n == 0)
 			continue;
 		total += n;
 		lcx_ctx_rx_process(ctx, rxq, pkts, n);
+		t = rte_rdtsc();
+		rxq->cycles += t - mark;
+		rxq->packets += n;
+		mark = t;
 	}
 	ctx->stats.rx_packets += total;
 	return total;
@@ -56,7 +88,7 @@ lcx_loop_iterate(struct lcx_ctx *ctx, uint64_t now)
 	uint64_t deadline = 0;
 	unsigned int work, n;
 
-	work = poll_rx(ctx);
+	work = poll_rx(ctx, now);
 	if (ctx->nb_handoff_in != 0)
 		work += poll_handoff(ctx);
 	lcx_ctx_tx_flush_all(ctx);
@@ -93,21 +125,29 @@ beat(struct lcx_ctx *ctx)
 	__atomic_store_n(&ctx->heartbeat, ctx->heartbeat + 1, __ATOMIC_RELAXED);
 }
 
-/* Adaptive idle: sleep in short naps, polling once after each, until there
- * is work or a stop.  The state says BLOCKED meanwhile. */
+/* Adaptive idle: sleep in naps, polling once after each, until there is
+ * work or a stop.  Each empty nap doubles the next one, up to
+ * sleep_max_cycles: a context idle for long wakes ~1000 times a second
+ * instead of ~10000 (doc/operations-failover.md has the CPU and latency
+ * figures), and the first packets after a short pause still meet a short
+ * nap.  The state says BLOCKED meanwhile.  Tasks (queue moves, failover
+ * adds) are run after every nap, so a parked context answers a move
+ * within one nap. */
 static uint64_t
 park(struct lcx_ctx *ctx, uint64_t now)
 {
+	const uint64_t hz = rte_get_tsc_hz();
+	uint64_t nap = ctx->sleep_cycles;
 	struct timespec ts;
-	uint64_t ns = ctx->sleep_cycles * 1000000000ull / rte_get_tsc_hz();
-	uint64_t t;
+	uint64_t t, ns;
 
 	if (lcx_ctx_state_move(ctx, LCX_CTX_RUNNING, LCX_CTX_BLOCKED) != 0)
 		return now;	/* ERROR meanwhile: the loop leaves */
 	ctx->stats.parks++;
-	ts.tv_sec = ns / 1000000000ull;
-	ts.tv_nsec = ns % 1000000000ull;
 	for (;;) {
+		ns = nap * 1000000000ull / hz;
+		ts.tv_sec = ns / 1000000000ull;
+		ts.tv_nsec = ns % 1000000000ull;
 		nanosleep(&ts, NULL);
 		beat(ctx);
 		t = rte_rdtsc();
@@ -121,6 +161,7 @@ park(struct lcx_ctx *ctx, uint64_t now)
 			now = t;
 			break;
 		}
+		nap = RTE_MIN(nap * 2, ctx->sleep_max_cycles);
 	}
 	/* Refused when the watchdog moved us to ERROR meanwhile. */
 	lcx_ctx_state_move(ctx, LCX_CTX_BLOCKED, LCX_CTX_RUNNING);

@@ -39,6 +39,9 @@ extern "C" {
 struct lcx_mgr_conf {
 	uint32_t watch_interval_ms; /**< watchdog period; 0: no watchdog thread */
 	uint32_t hb_timeout_ms;     /**< heartbeat silence that moves a context to ERROR */
+	/** the watchdog hands the RX queues of a context in ERROR to the
+	 * others (lcx_mgr_ctx_failover()); needs the watchdog thread */
+	uint8_t failover;
 };
 
 /** One lcore of the topology. */
@@ -51,7 +54,7 @@ struct lcx_topo_lcore {
 };
 
 /**
- * Defaults: watchdog every 10 ms, heartbeat timeout 1000 ms.
+ * Defaults: watchdog every 10 ms, heartbeat timeout 1000 ms, failover on.
  *
  * @param conf
  *   Filled in.
@@ -340,6 +343,184 @@ void lcx_mgr_rxq_move_stats(struct lcx_mgr_move_stats *st, int reset);
  *   the queues stay unpolled (packets wait in the device).
  */
 int lcx_mgr_ctx_evacuate(uint32_t ctx_id);
+
+/* ---- Failover of a stalled context (lib/mgr/watchdog.c) ----------------
+ *
+ * The watchdog moves a silent context to ERROR; with conf.failover (the
+ * default) its next pass takes that context's RX queues without its help
+ * and hands them to the others, where placement puts them (today: the
+ * context with the fewest queues).  How ownership passes while the stuck
+ * loop may wake in the middle of a burst: doc/placement.md, "Failover".
+ */
+
+/** Failover counters and the last take-over. */
+struct lcx_mgr_failover_stats {
+	uint64_t failovers;       /**< contexts whose queues were taken */
+	uint64_t queues_moved;    /**< queues handed to another context */
+	uint64_t queues_unplaced; /**< queues no context could take (unpolled) */
+	uint32_t last_ctx;        /**< id of the last context taken over */
+	uint32_t last_queues;     /**< queues moved from it */
+	uint64_t last_take_ns;    /**< its ERROR state to its last queue added */
+};
+
+/**
+ * Read the failover counters.
+ *
+ * @param st
+ *   Filled in.
+ */
+void lcx_mgr_failover_stats(struct lcx_mgr_failover_stats *st);
+
+/**
+ * Take the RX queues of a context in ERROR now and hand them to the
+ * others; the watchdog does this on its own when conf.failover is set.
+ * The context's loop, if it wakes, polls none of them again.
+ *
+ * @param id
+ *   Context id.
+ * @return
+ *   0 (done, or it owned no queue); -LCX_ENOCTX; -EINVAL (not in ERROR);
+ *   -EBUSY (its loop stayed inside an RX call for 100 ms: try again);
+ *   -ENOTSUP (the kernel has no membarrier(2): the queues stay with it).
+ */
+int lcx_mgr_ctx_failover(uint32_t id);
+
+/**
+ * Bring a context in ERROR whose loop has left back to COMPLETED, keeping
+ * only the queues failover did not take.  It can then be started again
+ * (lcx_mgr_ctx_start()) or destroyed.  Its held mbufs were flushed on TX,
+ * or dropped and counted, by its loop as it left.
+ *
+ * @param id
+ *   Context id.
+ * @return
+ *   0; -LCX_ENOCTX; -EINVAL (not in ERROR); -EBUSY (its loop is still
+ *   running: stuck, or not out yet).
+ */
+int lcx_mgr_ctx_recover(uint32_t id);
+
+/* ---- end failover ---- */
+
+/* ---- Automatic rebalancing (lib/mgr/rebalance.c) -------------------------
+ *
+ * A control thread samples each context's busy share and each RX queue's
+ * share of a core every interval, and moves one queue at a time from the
+ * busiest context to the idlest through lcx_mgr_rxq_move() when the
+ * imbalance lasted `sustain` samples and the move lowers the variance of
+ * the context loads by gain_pct.  Off until lcx_mgr_rebalance_start():
+ * doc/operations-failover.md says why, and what the figures mean.
+ */
+
+/** Rebalancer settings; lcx_mgr_rebalance_conf_init() fills defaults. */
+struct lcx_mgr_rebalance_conf {
+	uint32_t interval_ms;   /**< sample period, >= 10 */
+	uint32_t sustain;       /**< imbalanced samples in a row before acting, >= 1 */
+	uint32_t busy_pct;      /**< the busiest context must be above this */
+	uint32_t imbalance_pct; /**< ... and this many points above the idlest */
+	uint32_t gain_pct;      /**< least drop of the load variance a move must bring */
+	/** after a move: no decision, and no move of that queue, this long */
+	uint32_t hold_ms;
+	uint8_t dry_run;        /**< decide and log, never move */
+	uint8_t manual;         /**< no thread: decisions only by lcx_mgr_rebalance_tick() */
+};
+
+/** What the rebalancer decided. */
+enum lcx_rebalance_verdict {
+	LCX_REBAL_NONE = 0,  /**< no decision yet */
+	LCX_REBAL_WARMUP,    /**< fewer than two running contexts, or a first sample */
+	LCX_REBAL_BALANCED,  /**< under busy_pct, or under imbalance_pct apart */
+	LCX_REBAL_WAIT,      /**< imbalanced for fewer than sustain samples */
+	LCX_REBAL_HOLD,      /**< imbalanced, within hold_ms of the last move */
+	LCX_REBAL_NO_GAIN,   /**< no queue move lowers the variance by gain_pct */
+	LCX_REBAL_DRY_RUN,   /**< would move port/queue to to_ctx */
+	LCX_REBAL_MOVED,     /**< moved port/queue to to_ctx */
+	LCX_REBAL_FAILED,    /**< the move failed: error */
+};
+
+/** One rebalancing decision, with the figures it was taken on.  Loads
+ * are per mille of a core over the last interval. */
+struct lcx_mgr_rebalance_decision {
+	uint64_t seq;            /**< decisions since start, from 1 */
+	enum lcx_rebalance_verdict verdict;
+	int error;               /**< LCX_REBAL_FAILED: the move's -errno */
+	uint32_t nb_ctx;         /**< running contexts considered */
+	uint32_t interval_ms;    /**< measured interval */
+	uint32_t busiest_ctx;    /**< id */
+	uint32_t busiest_pm;     /**< its busy share */
+	uint32_t idlest_ctx;     /**< id */
+	uint32_t idlest_pm;
+	uint32_t streak;         /**< imbalanced samples in a row, same busiest */
+	uint16_t port;           /**< queue chosen; UINT16_MAX: none */
+	uint16_t queue;
+	uint32_t queue_pm;       /**< its share of a core */
+	uint32_t to_ctx;         /**< destination; UINT32_MAX: none */
+	uint64_t var_before;     /**< variance of the loads, per mille squared */
+	uint64_t var_after;      /**< predicted after the best move */
+	uint64_t moves;          /**< queues the rebalancer moved since start */
+};
+
+/**
+ * Defaults: sample every 1000 ms, act after 3 samples with the busiest
+ * context above 80 % busy and 25 points above the idlest, for a 25 %
+ * lower load variance; hold 10 s after a move; not a dry run; a thread.
+ *
+ * @param conf
+ *   Filled in.
+ */
+void lcx_mgr_rebalance_conf_init(struct lcx_mgr_rebalance_conf *conf);
+
+/**
+ * Start rebalancing (a control thread, unless conf->manual).
+ *
+ * @param conf
+ *   Settings, or NULL for the defaults.
+ * @return
+ *   0; -EINVAL (interval_ms < 10, sustain 0, a percentage over 100);
+ *   -EALREADY (started); -LCX_EENV (the thread could not be made).
+ */
+int lcx_mgr_rebalance_start(const struct lcx_mgr_rebalance_conf *conf);
+
+/**
+ * Stop rebalancing and wait for its thread.  lcx_mgr_fini() calls it.
+ *
+ * @return
+ *   0; -ENOENT (not started).
+ */
+int lcx_mgr_rebalance_stop(void);
+
+/**
+ * Take one sample and decision now (the thread calls this every
+ * interval; a manual rebalancer only through it).
+ *
+ * @param out
+ *   The decision; may be NULL.
+ * @return
+ *   0 (whatever the verdict, except a failed move); -ENOENT (not
+ *   started); the move's error (as lcx_mgr_rxq_move()), verdict FAILED.
+ */
+int lcx_mgr_rebalance_tick(struct lcx_mgr_rebalance_decision *out);
+
+/**
+ * The last decision, for telemetry and lcx-ctl.
+ *
+ * @param out
+ *   Filled in.
+ * @return
+ *   0; -ENOENT (none since start); -EINVAL (out NULL).
+ */
+int lcx_mgr_rebalance_last(struct lcx_mgr_rebalance_decision *out);
+
+/**
+ * Name of a verdict.
+ *
+ * @param v
+ *   A verdict.
+ * @return
+ *   "balanced", "moved", ...; "?" when out of range.
+ */
+const char *lcx_mgr_rebalance_verdict_name(enum lcx_rebalance_verdict v);
+
+/* ---- end automatic rebalancing ---- */
 
 #ifdef __cplusplus
 }

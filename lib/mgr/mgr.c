@@ -22,6 +22,7 @@ lcx_mgr_conf_init(struct lcx_mgr_conf *conf)
 {
 	conf->watch_interval_ms = 10;
 	conf->hb_timeout_ms = 1000;
+	conf->failover = 1;
 }
 
 static int
@@ -123,6 +124,8 @@ lcx_mgr_fini(void)
 
 	if (!m->started)
 		return -LCX_EENV;
+	/* failover: no rebalancing decision while contexts go away */
+	lcx_mgr_rebalance_stop();
 	lcx_mgr_stop_all();
 	for (i = 0; i < LCX_MAX_CONTEXTS; i++) {
 		struct lcx_ctx *ctx = m->slot[i].ctx;

@@ -57,6 +57,8 @@ mgr_rxq_add(struct lcx_ctx *ctx, struct mgr_rxq *q)
 	r->port = lcx_port_get(q->port);
 	r->queue = q->queue;
 	r->out_port = mgr_out_port(q->port);
+	r->cycles = 0;
+	r->packets = 0;
 	ctx->nb_rxq++;
 	q->added_tsc = rte_rdtsc();
 	return 0;
@@ -82,9 +84,10 @@ mgr_rxq_remove(struct lcx_ctx *ctx, struct mgr_rxq *q)
 	q->removed_tsc = rte_rdtsc();
 	ok = __atomic_compare_exchange_n(&q->owner, &self, MGR_OWNER_NONE, 0,
 		__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-	LCX_ASSERT(ok);
-	RTE_SET_USED(ok);
-	return 0;
+	/* Not ours any more: failover took it while we were stalled, and
+	 * this is a stale entry (a late remove task, or the prune of a
+	 * recovered context).  Dropping the entry is all there is to do. */
+	return ok ? 0 : -ENOENT;
 }
 
 /* Tasks, run on the context's lcore by its loop. */
@@ -235,9 +238,11 @@ lcx_mgr_rxq_move(uint16_t port, uint16_t queue, uint32_t to_ctx)
 	return rc;
 }
 
-/* The survivor with the fewest queues and room for one more. */
-static struct lcx_ctx *
-survivor_pick(const struct lcx_ctx *dying)
+/* The survivor with the fewest queues and room for one more.  Failover
+ * and destroy ask here, and only here, where a queue should go: the one
+ * place to re-point when placement policies grow a per-queue decision. */
+struct lcx_ctx *
+mgr_rxq_target(const struct lcx_ctx *dying)
 {
 	struct lcx_ctx *list[LCX_MAX_CONTEXTS], *best = NULL;
 	unsigned int n, i;
@@ -262,6 +267,10 @@ mgr_ctx_evacuate_locked(struct lcx_ctx *ctx)
 	uint16_t p, q;
 	int rc;
 
+	/* A context in ERROR answers no task: each remove would time out.
+	 * Take its queues as failover does. */
+	if (lcx_ctx_state_get(ctx) == LCX_CTX_ERROR)
+		return mgr_ctx_failover_locked(ctx);
 	for (p = 0; p < LCX_MAX_PORTS; p++) {
 		struct mgr_port *mp = &mgr_place.port[p];
 
@@ -270,7 +279,7 @@ mgr_ctx_evacuate_locked(struct lcx_ctx *ctx)
 					__ATOMIC_ACQUIRE) != ctx->id)
 				continue;
 			rc = mgr_rxq_move_locked(&mp->rxq[q],
-				survivor_pick(ctx));
+				mgr_rxq_target(ctx));
 			if (rc == 0) {
 				mgr_place.moves++;
 				continue;

@@ -93,6 +93,15 @@ int mgr_rxq_move_locked(struct mgr_rxq *q, struct lcx_ctx *to);
 /* Evacuate a context's queues.  Place lock held. */
 int mgr_ctx_evacuate_locked(struct lcx_ctx *ctx);
 
+/* ---- failover and rebalancing (migrate.c, watchdog.c, rebalance.c) ---- */
+/* Where a queue of @p dying (may be NULL) should go: the one call to
+ * re-point at a placement policy.  NULL: no context can take one. */
+struct lcx_ctx *mgr_rxq_target(const struct lcx_ctx *dying);
+/* Take the queues of a context in ERROR without its help (watchdog.c).
+ * Place lock held.  0, -EBUSY (inside an RX call: retry), -ENOTSUP. */
+int mgr_ctx_failover_locked(struct lcx_ctx *ctx);
+/* ---- end failover and rebalancing ---- */
+
 /* Paired output port of an lcx port: id ^ 1 when the manager has it. */
 uint16_t mgr_out_port(uint16_t id);
 

@@ -3,6 +3,7 @@
  * queued tasks drained), adaptive idle parking and waking, busy/idle
  * cycle accounting. */
 #include <errno.h>
+#include <inttypes.h>
 #include <time.h>
 
 #include <rte_cycles.h>
@@ -224,12 +225,55 @@ test_adaptive_parks_and_wakes(void)
 	CU_ASSERT(lcx_mgr_ctx_destroy(ctx->id) == 0);
 }
 
+/* Naps double up to sleep_max_us: an idle context wakes rarely.  With
+ * naps of 100 us doubling to 20 ms, 300 ms hold at most ~22 naps (one beat
+ * each); fixed 100 us naps would beat hundreds of times even with the
+ * oversleeping of a loaded machine, since nanosleep never returns early. */
+static void
+test_adaptive_backoff(void)
+{
+	struct lcx_ctx_conf conf;
+	struct lcx_ctx *ctx;
+	uint64_t h0, h1, end;
+
+	lcx_ctx_conf_init(&conf);
+	CU_ASSERT_EQUAL(conf.sleep_max_us, 1000);
+	conf.limits.pool_size = 0;
+	conf.idle = LCX_IDLE_ADAPTIVE;
+	conf.park_after = 64;
+	conf.sleep_us = 100;
+	conf.sleep_max_us = 20000;
+	conf.lcore = 1;
+	ctx = lcx_mgr_ctx_create(&conf);
+	CU_ASSERT_FATAL(ctx != NULL);
+	CU_ASSERT(lcx_mgr_ctx_start(ctx->id) == 0);
+	CU_ASSERT(lcx_test_wait_state(ctx, LCX_CTX_BLOCKED, 3000));
+	h0 = __atomic_load_n(&ctx->heartbeat, __ATOMIC_RELAXED);
+	rte_delay_us_sleep(300000);
+	h1 = __atomic_load_n(&ctx->heartbeat, __ATOMIC_RELAXED);
+	printf("\n300 ms parked, naps 100 us -> 20 ms: %" PRIu64 " naps\n",
+		h1 - h0);
+	CU_ASSERT(h1 - h0 <= 40);
+	CU_ASSERT(h1 - h0 >= 1);
+	/* a task still wakes it, within one long nap */
+	flag = 0;
+	CU_ASSERT(lcx_ctx_post(ctx, flag_task, NULL, LCX_PRIO_NORMAL) == 0);
+	end = rte_rdtsc() + 3 * rte_get_tsc_hz();
+	while (!__atomic_load_n(&flag, __ATOMIC_ACQUIRE) && rte_rdtsc() < end)
+		rte_delay_us_sleep(100);
+	CU_ASSERT(flag == 1);
+	CU_ASSERT(lcx_mgr_ctx_stop(ctx->id) == 0);
+	CU_ASSERT(lcx_mgr_ctx_wait(ctx->id) == 0);
+	CU_ASSERT(lcx_mgr_ctx_destroy(ctx->id) == 0);
+}
+
 static CU_TestInfo tests[] = {
 	{ "tasks per iteration respected", test_task_budget },
 	{ "cycle budget per iteration respected", test_cycle_budget },
 	{ "timers fire from the loop", test_timers_fire },
 	{ "stop drains queued tasks, restart", test_stop_drains },
 	{ "adaptive idle parks and wakes", test_adaptive_parks_and_wakes },
+	{ "adaptive naps back off to sleep_max_us", test_adaptive_backoff },
 	CU_TEST_INFO_NULL,
 };
 
