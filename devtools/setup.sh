@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 # the test summary's interpreter).
 LCX_PKGS="gcc libc6-dev meson ninja-build pkg-config python3 \
 	dpdk-dev libdpdk-dev libnuma-dev libcunit1-dev \
-	iproute2 ethtool iputils-ping iperf3 socat tshark procps"
+	iproute2 ethtool iputils-ping iperf3 socat tshark procps clang devscripts"
 
 missing=""
 for p in $LCX_PKGS ${LCX_PKGS_EXTRA:-}; do
