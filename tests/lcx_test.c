@@ -145,6 +145,15 @@ lcx_test_mgr_init(void)
 /* A test that dies by a signal fails (meson sees the signal); say where,
  * and leave no EAL run directory behind.  Not under ASan, whose own
  * handler reports better. */
+#if defined(__SANITIZE_ADDRESS__)
+#define LCX_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LCX_TEST_ASAN 1
+#endif
+#endif
+
+#ifndef LCX_TEST_ASAN
 static void
 fatal_signal(int sig)
 {
@@ -159,14 +168,18 @@ fatal_signal(int sig)
 static void
 fatal_signals_catch(void)
 {
-#ifndef __SANITIZE_ADDRESS__
 	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 	unsigned int i;
 
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		signal(sigs[i], fatal_signal);
-#endif
 }
+#else
+static void
+fatal_signals_catch(void)
+{
+}
+#endif
 
 int
 lcx_test_main(int argc, char **argv, CU_SuiteInfo *suites)
