@@ -20,7 +20,8 @@ cd "$(dirname "$0")/.."
 LCX_PKGS="gcc libc6-dev meson ninja-build pkg-config python3 \
 	dpdk-dev libdpdk-dev libnuma-dev libcunit1-dev \
 	iproute2 ethtool iputils-ping iperf3 socat tshark procps \
-	libmicrohttpd-dev prometheus curl memcached libmemcached-tools"
+	libmicrohttpd-dev prometheus curl memcached libmemcached-tools \
+	clang devscripts"
 
 missing=""
 for p in $LCX_PKGS ${LCX_PKGS_EXTRA:-}; do

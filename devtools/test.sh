@@ -8,6 +8,7 @@
 # only when nothing failed.
 #
 #   LCX_NO_ASAN=1      skip the sanitizer pass
+#   LCX_NO_FUZZ=1      skip the libFuzzer step (clang only)
 #   LCX_SUITES="..."   suites to run (default: unit integration fuzz e2e)
 set -u
 cd "$(dirname "$0")/.."
@@ -46,6 +47,13 @@ if [ -z "${LCX_NO_ASAN:-}" ]; then
 		rc=1
 		logs="$logs -"
 	fi
+fi
+
+# libFuzzer targets under ASan+UBSan, seconds each (long runs: fuzz.sh).
+if [ -z "${LCX_NO_FUZZ:-}" ] && command -v clang >/dev/null; then
+	echo "== libFuzzer targets, ${LCX_FUZZ_SECONDS:-5} s each"
+	LCX_FUZZ_SECONDS=${LCX_FUZZ_SECONDS:-5} devtools/fuzz.sh ||
+		{ rc=1; logs="$logs -"; }
 fi
 
 # shellcheck disable=SC2086

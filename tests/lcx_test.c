@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 
 #include <CUnit/Basic.h>
 #include <rte_cycles.h>
+#include <rte_debug.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_log.h>
@@ -140,6 +142,45 @@ lcx_test_mgr_init(void)
 	return lcx_mgr_init(&mc);
 }
 
+/* A test that dies by a signal fails (meson sees the signal); say where,
+ * and leave no EAL run directory behind.  Not under ASan, whose own
+ * handler reports better. */
+#if defined(__SANITIZE_ADDRESS__)
+#define LCX_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LCX_TEST_ASAN 1
+#endif
+#endif
+
+#ifndef LCX_TEST_ASAN
+static void
+fatal_signal(int sig)
+{
+	fprintf(stderr, "lcx-test: caught signal %d (%s)\n", sig,
+		strsignal(sig));
+	rte_dump_stack();
+	lcx_runtime_dir_remove(NULL);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+fatal_signals_catch(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], fatal_signal);
+}
+#else
+static void
+fatal_signals_catch(void)
+{
+}
+#endif
+
 int
 lcx_test_main(int argc, char **argv, CU_SuiteInfo *suites)
 {
@@ -148,6 +189,7 @@ lcx_test_main(int argc, char **argv, CU_SuiteInfo *suites)
 
 	(void)argc;
 	prog = prog ? prog + 1 : argv[0];
+	fatal_signals_catch();
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
 	if (CU_register_suites(suites) != CUE_SUCCESS) {

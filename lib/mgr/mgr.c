@@ -11,6 +11,7 @@
 #include <rte_malloc.h>
 
 #include "lcx_loop.h"
+#include "lcx_pipeline.h"
 #include "mgr_private.h"
 
 struct mgr lcx_mgr = {
@@ -386,6 +387,9 @@ lcx_mgr_ctx_destroy(uint32_t id)
 	m->lcore_used[ctx->lcore] = 0;
 	pthread_mutex_unlock(&m->lock);
 	mgr_port_ctx_gone(ctx);
+	/* the pipeline was the application's to attach, but the context
+	 * is ours to free: without this its stages leaked */
+	lcx_pipeline_detach(ctx);
 	lcx_ctx_free(ctx);
 	return 0;
 }
