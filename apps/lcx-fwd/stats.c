@@ -70,6 +70,34 @@ drops_fmt(char *buf, size_t len, const struct lcx_ctx_stats *st,
 				st->tx_lock_waits);
 }
 
+/* "count.ipv4-packets=12 classify>resp=3 ...": the non-zero declared
+ * counters and branch counts of a context's stages; "" when none. */
+static void
+counters_fmt(char *buf, size_t len, const struct lcx_handler_stats *stage,
+		unsigned int nb_stages)
+{
+	size_t off = 0;
+	unsigned int c, s;
+
+	buf[0] = '\0';
+	for (s = 0; s < nb_stages && off < len; s++) {
+		for (c = 0; c < stage[s].nb_branches && off < len; c++)
+			if (stage[s].branch[c] != 0)
+				off += snprintf(buf + off, len - off,
+						"%s%s>%s=%" PRIu64,
+						off ? " " : "", stage[s].label,
+						stage[s].branch_name[c],
+						stage[s].branch[c]);
+		for (c = 0; c < stage[s].nb_counters && off < len; c++)
+			if (stage[s].counter[c] != 0)
+				off += snprintf(buf + off, len - off,
+						"%s%s.%s=%" PRIu64,
+						off ? " " : "", stage[s].label,
+						stage[s].counter_name[c],
+						stage[s].counter[c]);
+	}
+}
+
 void
 fwd_table_print(const struct fwd_run *r, const struct fwd_snap *prev,
 		const struct fwd_snap *cur)
@@ -78,7 +106,7 @@ fwd_table_print(const struct fwd_run *r, const struct fwd_snap *prev,
 	double dt = (double)(cur->tsc - prev->tsc) / (double)r->tsc_hz;
 	uint64_t pk = 0, by = 0;
 	unsigned int i, s;
-	char drops[256];
+	char drops[256], ctrs[512];
 	FILE *f = r->table;
 
 	if (dt <= 0)
@@ -109,6 +137,9 @@ fwd_table_print(const struct fwd_run *r, const struct fwd_snap *prev,
 				100.0 * ratio(busy, busy + idle),
 				ratio(busy, work),
 				lcx_runq_count(r->ctx[i]->runq), drops);
+		counters_fmt(ctrs, sizeof(ctrs), stage, r->ctx_stages[i]);
+		if (ctrs[0] != '\0')
+			fprintf(f, "%11s     counters (total): %s\n", "", ctrs);
 	}
 	fprintf(f, "%11s %-4s %-22s %8s %8s %14s %14s %10s\n", "", "port",
 			"spec", "rx Mpps", "tx Mpps", "rx", "tx", "missed");
@@ -177,12 +208,21 @@ end_name(enum fwd_end e)
 static void
 stage_print(const char *who, unsigned int s, const struct lcx_handler_stats *st)
 {
+	unsigned int c;
+
 	printf("  %sstage %u %-10s in %" PRIu64 "  continue %" PRIu64
 			"  tx %" PRIu64 "  handoff %" PRIu64
 			"  dropped %" PRIu64 "  %.1f cycles/pkt\n", who, s,
 			st->handler, st->pkts_in, st->pkts_continue,
 			st->pkts_tx, st->pkts_handoff, st->dropped,
 			ratio(st->cycles, st->pkts_in));
+	for (c = 0; c < st->nb_branches; c++)
+		printf("    branch to %s: %" PRIu64 "\n", st->branch_name[c],
+				st->branch[c]);
+	for (c = 0; c < st->nb_counters; c++)
+		if (st->counter[c] != 0)
+			printf("    %s %s: %" PRIu64 "\n", st->handler,
+					st->counter_name[c], st->counter[c]);
 }
 
 void
@@ -305,6 +345,10 @@ json_stage(unsigned int i, const struct lcx_handler_stats *st)
 	for (d = 0; d < st->nb_branches; d++)
 		printf("%s\"%s\": %" PRIu64, d ? ", " : "",
 				st->branch_name[d], st->branch[d]);
+	printf("}, \"counters\": {");
+	for (d = 0; d < st->nb_counters; d++)
+		printf("%s\"%s\": %" PRIu64, d ? ", " : "",
+				st->counter_name[d], st->counter[d]);
 	printf("}}");
 }
 

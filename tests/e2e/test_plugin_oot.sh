@@ -56,6 +56,34 @@ cp "$EX/hello.c" "$TMP/ex/"
 	fail "building hello.so against the installed lcx.pc failed"
 note "built hello.so out of tree"
 
+# 2b. The plugin's test program, taken from doc/writing-a-handler.md as
+# written there, built with the guide's line and run on the plugin.
+python3 - "$E2E_SRC/doc/writing-a-handler.md" "$TMP/ex/test_hello.c" <<'EOF' ||
+import sys
+doc = open(sys.argv[1]).read()
+body = doc.split("<!-- test_hello.c begin -->\n```c\n", 1)[1]
+body = body.split("```\n<!-- test_hello.c end -->", 1)[0]
+open(sys.argv[2], "w").write(body)
+EOF
+	fail "no test program in doc/writing-a-handler.md"
+cmp -s "$TMP/ex/test_hello.c" "$EX/test_hello.c" ||
+	fail "the guide's test program differs from $EX/test_hello.c"
+# shellcheck disable=SC2046
+(cd "$TMP/ex" && cc -O2 -Wall -Wextra -Werror -o test_hello test_hello.c \
+	$(pkg-config --cflags --libs lcx) -lcunit) >"$TMP/cc2.err" 2>&1 ||
+	fail "building the guide's test program failed: $(head -3 "$TMP/cc2.err")"
+libdir=$(dirname "$(find "$STAGE" -name 'liblcx.so*' | head -1)")
+before=$(ls /var/run/dpdk 2>/dev/null | grep -c '^lcxtk')
+(cd "$TMP/ex" && LD_LIBRARY_PATH=$libdir ./test_hello ./hello.so) \
+	>"$TMP/test_hello.out" 2>&1 ||
+	{ tail -20 "$TMP/test_hello.out" >&2; fail "the guide's test program failed"; }
+grep -q "test_hello: passed" "$TMP/test_hello.out" ||
+	fail "the guide's test program did not say passed"
+after=$(ls /var/run/dpdk 2>/dev/null | grep -c '^lcxtk')
+[ "$after" -le "$before" ] ||
+	fail "the test program left its EAL runtime directory behind"
+note "the guide's test program: built with -lcunit, passed, nothing left in /var/run/dpdk"
+
 # 3. Run the installed lcx-fwd (its liblcx from the stage) if it was
 # installed, the build's otherwise.
 inst=$prefix/bin/lcx-fwd
@@ -100,6 +128,9 @@ note "lcx-fwd rx $rx tx $tx dropped $dr"
 	fail "stage 0 is not the plugin's handler"
 [ "$(json_expr hello 'j["pipeline"][0]["drops"]["not-ipv4"]')" -eq 2 ] ||
 	fail "hello did not count 2 not-ipv4 drops"
+[ "$(json_expr hello 'j["pipeline"][0]["counters"]["stamped"]')" -eq 6 ] ||
+	fail "lcx-fwd's JSON does not carry hello's counter stamped = 6"
+note "hello's own counter in lcx-fwd's JSON: stamped 6"
 
 # Expected: the input's IPv4 frames, source MAC stamped.
 python3 - "$E2E_DIR" "$TMP/in.pcap" "$TMP/want1.pcap" <<'EOF' ||

@@ -340,6 +340,30 @@ if run "-l 1" 0 -- -l 1 --no-huge -m 512 --no-pci -- \
 		'd["pools_full"] is True'
 fi
 
+# ---- handler counters and branches in the JSON and the summary ------------
+if run "counters" 0 -- -l 1 --no-huge -m 512 --no-pci -- \
+		--port synth:count=500 --port synth:count=500 \
+		--pipeline 'classify(arp=out) -> count -> out: io' \
+		--duration 1 --json; then
+	check_json "JSON: count's declared counters and classify's branch" \
+		"$TMP/out" 'd["pipeline"][1]["counters"]["udp-packets"] == 1000' \
+		'd["pipeline"][1]["counters"]["ipv4-packets"] == 1000' \
+		'd["pipeline"][0]["branches"] == {"out": 0}' \
+		'd["pipeline"][2]["label"] == "out"' \
+		'd["contexts"][0]["pipeline"][1]["counters"]["udp-bytes"] > 0'
+fi
+if run "counters, text" 0 -- -l 1 --no-huge -m 512 --no-pci -- \
+		--port synth:count=500 --port synth:count=500 \
+		--pipeline 'count -> io' --duration 2 --stats-interval 1; then
+	if grep -q '^    count udp-packets: 1000$' "$TMP/out" &&
+			cat "$TMP/out" "$TMP/err" |
+			grep -q 'counters (total): count.udp-packets='; then
+		ok "summary and live table show count's counters"
+	else
+		nok "summary and live table show count's counters" "$TMP/out"
+	fi
+fi
+
 # ---- net_null through the loop, text summary -------------------------------
 if run "net_null text" 0 -- --port net_null0,copy=1 --port net_null1,copy=1 \
 		--pipeline io --duration 1 --stats-interval 0; then
