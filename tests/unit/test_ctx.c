@@ -288,7 +288,8 @@ test_tx_rate(void)
 	/* after 20 ms, about 20 more are allowed (bucket cap 33) */
 	rte_delay_ms(20);
 	CU_ASSERT_FATAL(rte_pktmbuf_alloc_bulk(pool, m, 64) == 0);
-	nb_sunk = 0;
+	/* what the first round let through goes home (on a loaded machine
+	 * the first burst may come late enough to pass a few) */
 	free_sunk();
 	lcx_ctx_tx_burst(ctx, 0, m, 64);
 	CU_ASSERT(nb_sunk >= 15 && nb_sunk <= 33);
