@@ -66,7 +66,7 @@ struct __lcx_fifo {
 	struct lcx_task *slot;
 };
 
-/** Run-queue counters, as returned by lcx_runq_stats(). */
+/** Run-queue counters, as returned by lcx_runq_stats_get(). */
 struct lcx_runq_stats {
 	uint64_t run[LCX_PRIO_MAX];   /**< tasks run, per class */
 	uint64_t local_posts;         /**< posts that took the owner's local path */
@@ -106,7 +106,7 @@ struct lcx_runq {
  *   Exact: a class holds depth tasks, not the next power of two.
  * @param owner
  *   Lcore id of the consumer; posts from this lcore take the local path.
- *   May be changed later with lcx_runq_owner_set().
+ *   Fixed for the run queue's life, as a context's lcore is.
  * @param socket
  *   NUMA socket for the memory, or SOCKET_ID_ANY.
  * @param starve_limit
@@ -130,16 +130,6 @@ struct lcx_runq *lcx_runq_create(uint32_t depth, unsigned int owner,
  *   Number of tasks discarded.
  */
 unsigned int lcx_runq_free(struct lcx_runq *rq);
-
-/**
- * Change the consumer lcore.  Only while no consumer runs.
- *
- * @param rq
- *   The run queue.
- * @param owner
- *   The new owner's lcore id.
- */
-void lcx_runq_owner_set(struct lcx_runq *rq, unsigned int owner);
 
 /** @internal refusal path, out of line: it is rare and touches a shared line. */
 int __lcx_runq_refuse(struct lcx_runq *rq);
@@ -278,7 +268,7 @@ unsigned int lcx_runq_count(const struct lcx_runq *rq);
  * @param st
  *   Filled in.
  */
-void lcx_runq_stats(const struct lcx_runq *rq, struct lcx_runq_stats *st);
+void lcx_runq_stats_get(const struct lcx_runq *rq, struct lcx_runq_stats *st);
 
 /* ---- Calls with a reply ------------------------------------------------ */
 

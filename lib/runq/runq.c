@@ -103,12 +103,6 @@ lcx_runq_free(struct lcx_runq *rq)
 	return left;
 }
 
-void
-lcx_runq_owner_set(struct lcx_runq *rq, unsigned int owner)
-{
-	rq->owner = owner == LCORE_ID_ANY ? RUNQ_NO_OWNER : owner;
-}
-
 int
 __lcx_runq_refuse(struct lcx_runq *rq)
 {
@@ -250,7 +244,7 @@ lcx_runq_count(const struct lcx_runq *rq)
 }
 
 void
-lcx_runq_stats(const struct lcx_runq *rq, struct lcx_runq_stats *st)
+lcx_runq_stats_get(const struct lcx_runq *rq, struct lcx_runq_stats *st)
 {
 	int c;
 

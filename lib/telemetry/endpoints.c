@@ -210,7 +210,7 @@ ctx_stats(const char *cmd __rte_unused, const char *params,
 	if (ctx == NULL)
 		return -EINVAL;
 	lcx_ctx_stats_get(ctx, &st);
-	lcx_runq_stats(ctx->runq, &rq);
+	lcx_runq_stats_get(ctx->runq, &rq);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "iterations", st.iterations);
 	rte_tel_data_add_dict_u64(d, "busy_cycles", st.busy_cycles);

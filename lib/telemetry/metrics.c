@@ -111,7 +111,7 @@ snap_take(struct snap *s)
 			(unsigned int)LCX_MAX_CONTEXTS);
 	for (i = 0; i < s->nb_ctx; i++) {
 		lcx_ctx_stats_get(s->ctx[i], &s->st[i]);
-		lcx_runq_stats(s->ctx[i]->runq, &s->rq[i]);
+		lcx_runq_stats_get(s->ctx[i]->runq, &s->rq[i]);
 		s->runq_depth[i] = lcx_runq_count(s->ctx[i]->runq);
 		s->paused[i] = lcx_mgr_ctx_paused(s->ctx[i]->id) == 1;
 		s->nb_stages[i] = RTE_MIN(lcx_pipeline_stages(s->ctx[i]),

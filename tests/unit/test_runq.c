@@ -48,7 +48,7 @@ fifo_one_path(unsigned int owner, uint64_t want_local)
 	CU_ASSERT(nb_order == 200);
 	for (i = 0; i < 200; i++)
 		CU_ASSERT(order[i] == i);
-	lcx_runq_stats(rq, &st);
+	lcx_runq_stats_get(rq, &st);
 	CU_ASSERT(st.run[LCX_PRIO_NORMAL] == 200);
 	CU_ASSERT(st.local_posts == want_local);
 	CU_ASSERT(lcx_runq_count(rq) == 0);
@@ -123,7 +123,7 @@ starve_with_k(uint32_t k)
 	/* Passed over in rounds 1..K, served first in round K+1. */
 	CU_ASSERT(low_round == k + 1);
 	CU_ASSERT(hog_runs == k);
-	lcx_runq_stats(hog_rq, &st);
+	lcx_runq_stats_get(hog_rq, &st);
 	CU_ASSERT(st.starve_boosts == 1);
 	CU_ASSERT(lcx_runq_free(hog_rq) == 1);	/* the hog, discarded */
 }
@@ -153,7 +153,7 @@ full_one_path(unsigned int owner)
 	CU_ASSERT(lcx_runq_post(rq, record, (void *)98, LCX_PRIO_LOW) == -ENOBUFS);
 	/* other classes have their own room */
 	CU_ASSERT(lcx_runq_post(rq, record, (void *)50, LCX_PRIO_HIGH) == 0);
-	lcx_runq_stats(rq, &st);
+	lcx_runq_stats_get(rq, &st);
 	CU_ASSERT(st.refused == 2);
 	CU_ASSERT(lcx_runq_drain(rq) == 11);
 	CU_ASSERT(order[0] == 50);
@@ -259,7 +259,7 @@ test_three_producers(void)
 	CU_ASSERT(bad_order == 0);
 	for (p = 0; p < NB_PROD; p++)
 		CU_ASSERT(expect_seq[p] == PER_PROD);
-	lcx_runq_stats(mp_rq, &st);
+	lcx_runq_stats_get(mp_rq, &st);
 	CU_ASSERT(st.run[LCX_PRIO_NORMAL] == (uint64_t)NB_PROD * PER_PROD);
 	/* every refusal was counted, and every refused post was retried */
 	CU_ASSERT(st.refused == prod_retries[0] + prod_retries[1] + prod_retries[2]);
@@ -383,7 +383,7 @@ burst_one_path(unsigned int owner, uint64_t want_local)
 	CU_ASSERT(lcx_runq_post_burst(rq, t, 100, LCX_PRIO_NORMAL) == 49);
 	CU_ASSERT(lcx_runq_post_burst(rq, t, 100, LCX_PRIO_NORMAL) == 0);
 	CU_ASSERT(lcx_runq_count(rq) == 150);
-	lcx_runq_stats(rq, &st);
+	lcx_runq_stats_get(rq, &st);
 	CU_ASSERT(st.refused == 51 + 100);
 	CU_ASSERT(st.local_posts == want_local);
 	CU_ASSERT(lcx_runq_post_burst(rq, t, 0, LCX_PRIO_NORMAL) == 0);
