@@ -51,6 +51,7 @@ usage(FILE *f)
 "  port PORT              counters of a port       /lcx/port/stats,PORT\n"
 "  placement              RX queue -> context      /lcx/placement\n"
 "  pipeline CTX           per-stage counters       /lcx/pipeline,CTX\n"
+"  rebalance              last rebalancing decision /lcx/rebalance\n"
 "Act (prints what was done; refused: the reason, exit 2):\n"
 "  move PORT QUEUE CTX    move an RX queue         /lcx/ctl/rxq_move\n"
 "  pause CTX              park a context BLOCKED   /lcx/ctl/pause\n"
@@ -171,6 +172,7 @@ static const struct cmd cmds[] = {
 	{ "port", 1, "/lcx/port/stats", 0, "no port" },
 	{ "placement", 0, "/lcx/placement", 0, NULL },
 	{ "pipeline", 1, "/lcx/pipeline", 0, "no context" },
+	{ "rebalance", 0, "/lcx/rebalance", 0, NULL },
 	{ "move", 3, "/lcx/ctl/rxq_move", 1, NULL },
 	{ "pause", 1, "/lcx/ctl/pause", 1, NULL },
 	{ "resume", 1, "/lcx/ctl/resume", 1, NULL },

@@ -8,6 +8,9 @@
 #include <rte_prefetch.h>
 
 #include "lcx_loop.h"
+#include "loop_private.h"
+
+int loop_rxq_acct;
 
 /*
  * Poll each RX queue and run what came through the pipeline.
@@ -52,10 +55,13 @@ poll_rx(struct lcx_ctx *ctx, uint64_t mark)
 			continue;
 		total += n;
 		lcx_ctx_rx_process(ctx, rxq, pkts, n);
-		t = rte_rdtsc();
-		rxq->cycles += t - mark;
-		rxq->packets += n;
-		mark = t;
+		if (unlikely(__atomic_load_n(&loop_rxq_acct,
+				__ATOMIC_RELAXED) != 0)) {
+			t = rte_rdtsc();
+			rxq->cycles += t - mark;
+			rxq->packets += n;
+			mark = t;
+		}
 	}
 	ctx->stats.rx_packets += total;
 	return total;

@@ -35,6 +35,7 @@
 #include <rte_cycles.h>
 #include <rte_lcore.h>
 
+#include "loop_private.h"
 #include "place_private.h"
 
 struct rb_ctx {
@@ -452,6 +453,8 @@ lcx_mgr_rebalance_start(const struct lcx_mgr_rebalance_conf *conf)
 		return -LCX_EENV;
 	}
 	rb.running = conf->manual ? 2 : 1;
+	/* The loops charge their bursts to RX queues only from now on. */
+	__atomic_store_n(&loop_rxq_acct, 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&rb.lock);
 	LCX_LOG(INFO, "rebalance: every %u ms, acts after %u samples above %u%% busy and %u points over the idlest, for a %u%% lower load variance; a moved queue stays %u ms%s",
 		conf->interval_ms, conf->sustain, conf->busy_pct,
@@ -468,6 +471,8 @@ lcx_mgr_rebalance_stop(void)
 	pthread_mutex_lock(&rb.lock);
 	running = rb.running;
 	rb.running = 0;
+	if (running != 0)
+		__atomic_store_n(&loop_rxq_acct, 0, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&rb.lock);
 	if (running == 0)
 		return -ENOENT;

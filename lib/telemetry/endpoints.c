@@ -324,6 +324,43 @@ placement(const char *cmd __rte_unused, const char *params __rte_unused,
 	return 0;
 }
 
+/* The rebalancer's last decision with the figures it was taken on
+ * (lcx_mgr_rebalance_last()); {"verdict": "off"} when none. */
+static int
+rebalance(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	struct lcx_mgr_rebalance_decision r;
+
+	rte_tel_data_start_dict(d);
+	if (lcx_mgr_rebalance_last(&r) != 0) {
+		rte_tel_data_add_dict_string(d, "verdict", "off");
+		return 0;
+	}
+	rte_tel_data_add_dict_string(d, "verdict",
+			lcx_mgr_rebalance_verdict_name(r.verdict));
+	rte_tel_data_add_dict_u64(d, "seq", r.seq);
+	rte_tel_data_add_dict_int(d, "error", r.error);
+	rte_tel_data_add_dict_u64(d, "nb_ctx", r.nb_ctx);
+	rte_tel_data_add_dict_u64(d, "interval_ms", r.interval_ms);
+	rte_tel_data_add_dict_u64(d, "busiest_ctx", r.busiest_ctx);
+	rte_tel_data_add_dict_u64(d, "busiest_permille", r.busiest_pm);
+	rte_tel_data_add_dict_u64(d, "idlest_ctx", r.idlest_ctx);
+	rte_tel_data_add_dict_u64(d, "idlest_permille", r.idlest_pm);
+	rte_tel_data_add_dict_u64(d, "streak", r.streak);
+	rte_tel_data_add_dict_int(d, "port", r.port == UINT16_MAX ? -1 :
+			(int)r.port);
+	rte_tel_data_add_dict_int(d, "queue", r.port == UINT16_MAX ? -1 :
+			(int)r.queue);
+	rte_tel_data_add_dict_u64(d, "queue_permille", r.queue_pm);
+	rte_tel_data_add_dict_int(d, "to_ctx", r.to_ctx == UINT32_MAX ? -1 :
+			(int)r.to_ctx);
+	rte_tel_data_add_dict_u64(d, "variance_before", r.var_before);
+	rte_tel_data_add_dict_u64(d, "variance_after", r.var_after);
+	rte_tel_data_add_dict_u64(d, "moves", r.moves);
+	return 0;
+}
+
 static int
 pipeline(const char *cmd __rte_unused, const char *params,
 		struct rte_tel_data *d)
@@ -380,6 +417,7 @@ TEL_GUARDED(port_list)
 TEL_GUARDED(port_stats)
 TEL_GUARDED(placement)
 TEL_GUARDED(pipeline)
+TEL_GUARDED(rebalance)
 
 static const struct {
 	const char *cmd;
@@ -398,6 +436,8 @@ static const struct {
 		"parameters" },
 	{ "/lcx/pipeline", pipeline_guarded, "Per-stage counters of a context's "
 		"pipeline. Parameter: context id" },
+	{ "/lcx/rebalance", rebalance_guarded, "The rebalancer's last decision "
+		"and its figures. No parameters" },
 };
 
 int

@@ -38,7 +38,6 @@ struct lcx_timers {
 	uint64_t next;      /**< earliest deadline, UINT64_MAX when empty */
 	uint32_t n;
 	uint32_t cap;
-	uint64_t fired;
 	struct lcx_timer **heap;
 };
 

@@ -254,6 +254,27 @@ test_endpoints(void)
 			"\"ctx\":%u,", port->id, port->id, run_ctx->id);
 	CU_ASSERT(strstr(reply, cmd) != NULL);
 
+	/* The rebalancer: off, then one manual decision (one context runs:
+	 * warm-up), its figures in the reply. */
+	CU_ASSERT_FATAL(tel("/lcx/rebalance", reply, sizeof(reply)) == 0);
+	CU_ASSERT_STRING_EQUAL(reply, "{\"/lcx/rebalance\":{\"verdict\":\"off\"}}");
+	{
+		struct lcx_mgr_rebalance_conf rc;
+		struct lcx_mgr_rebalance_decision dec;
+
+		lcx_mgr_rebalance_conf_init(&rc);
+		rc.manual = 1;
+		CU_ASSERT_FATAL(lcx_mgr_rebalance_start(&rc) == 0);
+		CU_ASSERT(lcx_mgr_rebalance_tick(&dec) == 0);
+		CU_ASSERT_FATAL(tel("/lcx/rebalance", reply, sizeof(reply)) == 0);
+		snprintf(cmd, sizeof(cmd), "{\"/lcx/rebalance\":{\"verdict\":"
+			"\"%s\",\"seq\":1,", lcx_mgr_rebalance_verdict_name(
+			dec.verdict));
+		CU_ASSERT(strncmp(reply, cmd, strlen(cmd)) == 0);
+		CU_ASSERT(strstr(reply, "\"moves\":0}") != NULL);
+		CU_ASSERT(lcx_mgr_rebalance_stop() == 0);
+	}
+
 	/* Errors: null for a read, a one-line "error" for an action. */
 	CU_ASSERT(tel("/lcx/ctx/stats,999", reply, sizeof(reply)) == 0);
 	CU_ASSERT_STRING_EQUAL(reply, "{\"/lcx/ctx/stats\":null}");
