@@ -101,58 +101,6 @@ eal_push(struct eal_argv *a, const char *s)
 	a->v[a->n] = NULL;
 }
 
-/* Hugepages are usable when hugetlbfs is mounted and some are free. */
-static int
-have_hugepages(void)
-{
-	char line[512];
-	unsigned long free_pages = 0;
-	int mounted = 0;
-	FILE *f;
-
-	f = fopen("/proc/mounts", "r");
-	if (f != NULL) {
-		while (fgets(line, sizeof(line), f) != NULL)
-			if (strstr(line, " hugetlbfs ") != NULL)
-				mounted = 1;
-		fclose(f);
-	}
-	f = fopen("/proc/meminfo", "r");
-	if (f != NULL) {
-		while (fgets(line, sizeof(line), f) != NULL)
-			if (sscanf(line, "HugePages_Free: %lu",
-					&free_pages) == 1)
-				break;
-		fclose(f);
-	}
-	return mounted && free_pages > 0;
-}
-
-/* "-l a,b": the first two CPUs this process may run on. */
-static void
-default_lcores(char *buf, size_t len)
-{
-	cpu_set_t set;
-	int cpu, first = -1, second = -1;
-
-	if (sched_getaffinity(0, sizeof(set), &set) == 0) {
-		for (cpu = 0; cpu < CPU_SETSIZE && second < 0; cpu++) {
-			if (!CPU_ISSET(cpu, &set))
-				continue;
-			if (first < 0)
-				first = cpu;
-			else
-				second = cpu;
-		}
-	}
-	if (first < 0)
-		snprintf(buf, len, "0-1");
-	else if (second < 0)
-		snprintf(buf, len, "%d", first);
-	else
-		snprintf(buf, len, "%d,%d", first, second);
-}
-
 static void
 eal_args_build(struct eal_argv *a, char *prog, char **user, int nb_user,
 		const struct fwd_opts *o)
@@ -179,10 +127,10 @@ eal_args_build(struct eal_argv *a, char *prog, char **user, int nb_user,
 		if (strncmp(a->v[k], "--file-prefix", 13) == 0)
 			has_prefix = 1;
 	if (nb_user == 0) {
-		default_lcores(lcores, sizeof(lcores));
+		lcx_eal_default_lcores(lcores, sizeof(lcores));
 		eal_push(a, "-l");
 		eal_push(a, lcores);
-		if (!have_hugepages()) {
+		if (!lcx_eal_hugepages_usable()) {
 			eal_push(a, "--no-huge");
 			eal_push(a, "-m");
 			eal_push(a, "512");

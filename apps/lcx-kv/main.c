@@ -316,32 +316,6 @@ eal_push(struct eal_argv *a, const char *s)
 }
 
 static int
-have_hugepages(void)
-{
-	char line[512];
-	unsigned long free_pages = 0;
-	int mounted = 0;
-	FILE *f;
-
-	f = fopen("/proc/mounts", "r");
-	if (f != NULL) {
-		while (fgets(line, sizeof(line), f) != NULL)
-			if (strstr(line, " hugetlbfs ") != NULL)
-				mounted = 1;
-		fclose(f);
-	}
-	f = fopen("/proc/meminfo", "r");
-	if (f != NULL) {
-		while (fgets(line, sizeof(line), f) != NULL)
-			if (sscanf(line, "HugePages_Free: %lu",
-					&free_pages) == 1)
-				break;
-		fclose(f);
-	}
-	return mounted && free_pages > 0;
-}
-
-static int
 spec_is_pci(const char *s)
 {
 	unsigned int a, b, c, d;
@@ -383,7 +357,7 @@ eal_args_build(struct eal_argv *a, char *prog, char **user, int nb_user,
 					second);
 		eal_push(a, "-l");
 		eal_push(a, lcores);
-		if (!have_hugepages()) {
+		if (!lcx_eal_hugepages_usable()) {
 			eal_push(a, "--no-huge");
 			eal_push(a, "-m");
 			eal_push(a, "512");

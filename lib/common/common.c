@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#define _GNU_SOURCE /* sched_getaffinity() */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,4 +74,54 @@ lcx_runtime_dir_remove(const char *dir)
 	if (rmdir(dir) != 0 && rc == 0)
 		rc = -errno;
 	return rc;
+}
+
+int
+lcx_eal_hugepages_usable(void)
+{
+	char line[512];
+	unsigned long free_pages = 0;
+	int mounted = 0;
+	FILE *f;
+
+	f = fopen("/proc/mounts", "r");
+	if (f != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (strstr(line, " hugetlbfs ") != NULL)
+				mounted = 1;
+		fclose(f);
+	}
+	f = fopen("/proc/meminfo", "r");
+	if (f != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (sscanf(line, "HugePages_Free: %lu",
+					&free_pages) == 1)
+				break;
+		fclose(f);
+	}
+	return mounted && free_pages > 0;
+}
+
+void
+lcx_eal_default_lcores(char *buf, size_t len)
+{
+	cpu_set_t set;
+	int cpu, first = -1, second = -1;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+		for (cpu = 0; cpu < CPU_SETSIZE && second < 0; cpu++) {
+			if (!CPU_ISSET(cpu, &set))
+				continue;
+			if (first < 0)
+				first = cpu;
+			else
+				second = cpu;
+		}
+	}
+	if (first < 0)
+		snprintf(buf, len, "0-1");
+	else if (second < 0)
+		snprintf(buf, len, "%d", first);
+	else
+		snprintf(buf, len, "%d,%d", first, second);
 }

@@ -14,6 +14,7 @@
  * above every errno value.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 #include <rte_common.h>
 #include <rte_log.h>
@@ -91,6 +92,28 @@ const char *lcx_strerror(int err);
  *   or rmdir (the rest is still attempted).
  */
 int lcx_runtime_dir_remove(const char *dir);
+
+/**
+ * Whether the EAL can use hugepages here: hugetlbfs is mounted and some
+ * hugepages are free.  The apps' EAL defaults add "--no-huge -m 512" when
+ * not.
+ *
+ * @return
+ *   1 or 0.
+ */
+int lcx_eal_hugepages_usable(void);
+
+/**
+ * The apps' default EAL lcore list: the first two CPUs this process may
+ * run on ("0,1"), the one when there is one, "0-1" when affinity cannot
+ * be read.  Two lcores: two contexts, the way users run the apps.
+ *
+ * @param buf
+ *   Receives the list, for "-l".
+ * @param len
+ *   Its size (16 is enough).
+ */
+void lcx_eal_default_lcores(char *buf, size_t len);
 
 /**
  * rte_log type "lcx": applications and plugins log under it.  Each library

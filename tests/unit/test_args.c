@@ -4,7 +4,9 @@
  * every error form, and the one-line message each error logs ("WHO:
  * KEY=VALUE: expected WHAT"), read back from the log stream.
  */
+#define _GNU_SOURCE /* sched_*affinity() */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,11 +294,42 @@ test_handler_messages(void)
 		"1..65535\n"));
 }
 
+/* The apps' default lcores: the first two CPUs of this process's
+ * affinity, whatever they are (taskset them to check by hand). */
+static void
+test_eal_defaults(void)
+{
+	cpu_set_t set;
+	char buf[16], want[16];
+	int cpu, n = 0, c[2] = { -1, -1 };
+
+	CU_ASSERT_FATAL(sched_getaffinity(0, sizeof(set), &set) == 0);
+	for (cpu = 0; cpu < CPU_SETSIZE && n < 2; cpu++)
+		if (CPU_ISSET(cpu, &set))
+			c[n++] = cpu;
+	if (n == 2)
+		snprintf(want, sizeof(want), "%d,%d", c[0], c[1]);
+	else
+		snprintf(want, sizeof(want), "%d", c[0]);
+	lcx_eal_default_lcores(buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, want);
+	/* narrowed to one CPU: that one alone */
+	CPU_ZERO(&set);
+	CPU_SET(c[n - 1], &set);
+	CU_ASSERT_FATAL(sched_setaffinity(0, sizeof(set), &set) == 0);
+	lcx_eal_default_lcores(buf, sizeof(buf));
+	snprintf(want, sizeof(want), "%d", c[n - 1]);
+	CU_ASSERT_STRING_EQUAL(buf, want);
+	CU_ASSERT(lcx_eal_hugepages_usable() == 0 ||
+		lcx_eal_hugepages_usable() == 1);
+}
+
 static CU_TestInfo tests[] = {
 	{ "value parsers", test_values },
 	{ "getters", test_getters },
 	{ "every error form", test_errors },
 	{ "a handler's message", test_handler_messages },
+	{ "the apps' EAL defaults", test_eal_defaults },
 	CU_TEST_INFO_NULL,
 };
 
