@@ -233,6 +233,9 @@ ctx_stats(const char *cmd __rte_unused, const char *params,
 	rte_tel_data_add_dict_u64(d, "tasks_run", st.tasks_run);
 	rte_tel_data_add_dict_u64(d, "timers_fired", st.timers_fired);
 	rte_tel_data_add_dict_u64(d, "parks", st.parks);
+	rte_tel_data_add_dict_u64(d, "tx_shared", st.tx_shared);
+	rte_tel_data_add_dict_u64(d, "tx_lock_waits", st.tx_lock_waits);
+	rte_tel_data_add_dict_u64(d, "tx_lock_cycles", st.tx_lock_cycles);
 	return 0;
 }
 
@@ -401,6 +404,19 @@ pipeline(const char *cmd __rte_unused, const char *params,
 					st.drop_name[k] ? st.drop_name[k] : "?");
 			tel_name(key, sizeof(key), key);
 			rte_tel_data_add_dict_u64(s, key, st.drop[k]);
+		}
+		/* the handler's declared counters and the branches */
+		for (k = 0; k < st.nb_counters; k++) {
+			snprintf(key, sizeof(key), "counter_%s",
+					st.counter_name[k]);
+			tel_name(key, sizeof(key), key);
+			rte_tel_data_add_dict_u64(s, key, st.counter[k]);
+		}
+		for (k = 0; k < st.nb_branches; k++) {
+			snprintf(key, sizeof(key), "branch_%s",
+					st.branch_name[k]);
+			tel_name(key, sizeof(key), key);
+			rte_tel_data_add_dict_u64(s, key, st.branch[k]);
 		}
 		snprintf(key, sizeof(key), "%u_%s", i, st.handler);
 		tel_name(key, sizeof(key), key);

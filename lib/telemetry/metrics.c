@@ -145,7 +145,11 @@ snap_take(struct snap *s)
 	_(tx_packets, "lcx_ctx_tx_packets_total", "Packets transmitted") \
 	_(tasks_run, "lcx_ctx_tasks_total", "Run-queue tasks run") \
 	_(timers_fired, "lcx_ctx_timers_fired_total", "Timers fired") \
-	_(parks, "lcx_ctx_parks_total", "Times the adaptive idle parked")
+	_(parks, "lcx_ctx_parks_total", "Times the adaptive idle parked") \
+	_(tx_shared, "lcx_ctx_tx_shared_packets_total", \
+		"Packets sent on a TX queue shared under a lock") \
+	_(tx_lock_waits, "lcx_ctx_tx_lock_waits_total", \
+		"Times a shared TX queue's lock was found taken")
 
 static void
 format_ctx(struct out *o, const struct snap *s)
@@ -256,6 +260,32 @@ format_stages(struct out *o, const struct snap *s)
 						esc(rn, sizeof(rn),
 						r ? r : "?"),
 						s->stage[i][k].drop[d]);
+			}
+	family(o, "lcx_stage_handler_events_total", "counter",
+			"The handler's own declared counters, by name (bytes counters count bytes)");
+	for (i = 0; i < s->nb_ctx; i++)
+		for (k = 0; k < s->nb_stages[i]; k++)
+			for (d = 0; d < s->stage[i][k].nb_counters; d++) {
+				char cn[96];
+
+				put(o, "lcx_stage_handler_events_total{" STAGE_LBL
+						",name=\"%s\"} %" PRIu64 "\n",
+						STAGE_ARG, esc(cn, sizeof(cn),
+						s->stage[i][k].counter_name[d]),
+						s->stage[i][k].counter[d]);
+			}
+	family(o, "lcx_stage_branch_packets_total", "counter",
+			"Packets a stage sent ahead down a branch, by target label");
+	for (i = 0; i < s->nb_ctx; i++)
+		for (k = 0; k < s->nb_stages[i]; k++)
+			for (d = 0; d < s->stage[i][k].nb_branches; d++) {
+				char bn[96];
+
+				put(o, "lcx_stage_branch_packets_total{"
+						STAGE_LBL ",to=\"%s\"} %" PRIu64
+						"\n", STAGE_ARG, esc(bn, sizeof(bn),
+						s->stage[i][k].branch_name[d]),
+						s->stage[i][k].branch[d]);
 			}
 #undef STAGE_LBL
 #undef STAGE_ARG

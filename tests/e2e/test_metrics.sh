@@ -47,6 +47,7 @@ except Exception:
 
 "$FWD" -l 0,1 --no-huge -m 512 --no-pci --file-prefix=lcxe2e${E2E_SFX}m -- \
 	--port synth:flows=64,count=$COUNT --port synth:flows=64,count=$COUNT \
+	--pipeline 'macswap -> count' \
 	--metrics 127.0.0.1:0 --stats-interval 0 --json \
 	>"$TMP/m.json" 2>"$TMP/m.err" &
 FWD_PID=$!
@@ -83,6 +84,15 @@ grep -q '^lcx_ctx_dropped_packets_total{ctx="0",lcore="0",reason="tx-full"} ' \
 	"$TMP/metrics.txt" || fail "no per-reason drop series"
 grep -q '^lcx_stage_in_packets_total{ctx="1",lcore="1",stage="0",handler="macswap"} ' \
 	"$TMP/metrics.txt" || fail "no per-stage series"
+# count's own declared counter, summed over the contexts: every packet
+# is IPv4/UDP (synth).
+udp=$(awk '/^lcx_stage_handler_events_total\{.*handler="count",name="udp-packets"\}/ { s += $2 } END { print s + 0 }' \
+	"$TMP/metrics.txt")
+[ "$udp" -eq "$total" ] ||
+	fail "lcx_stage_handler_events_total udp-packets adds up to $udp, not $total"
+grep -q '^lcx_ctx_tx_shared_packets_total{' "$TMP/metrics.txt" ||
+	fail "no shared-TX-queue series"
+note "count's udp-packets counter over both contexts: $udp"
 
 if ! promtool check metrics <"$TMP/metrics.txt" >"$TMP/promtool.err" 2>&1 ||
 		[ -s "$TMP/promtool.err" ]; then

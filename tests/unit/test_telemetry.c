@@ -169,6 +169,13 @@ test_format(void)
 	/* Each family once, its samples together. */
 	CU_ASSERT(occurrences(text, "# TYPE lcx_ctx_rx_packets_total counter\n")
 			== 1);
+	CU_ASSERT(occurrences(text, "# TYPE lcx_stage_handler_events_total counter\n")
+			== 1);
+	CU_ASSERT(occurrences(text,
+			"# TYPE lcx_stage_branch_packets_total counter\n") == 1);
+	snprintf(series, sizeof(series), "lcx_ctx_tx_shared_packets_total{ctx="
+			"\"%u\",lcore=\"1\"}", run_ctx->id);
+	CU_ASSERT(sample(series, &v) == 0 && v == st.tx_shared);
 	CU_ASSERT(occurrences(text, "# HELP lcx_ctx_rx_packets_total ") == 1);
 	CU_ASSERT(occurrences(text, "# TYPE ") == occurrences(text, "# HELP "));
 	/* Cut: the whole length is still returned, the text ends in NUL. */
@@ -243,6 +250,10 @@ test_endpoints(void)
 	CU_ASSERT_FATAL(tel(cmd, reply, sizeof(reply)) == 0);
 	CU_ASSERT(strstr(reply, "\"state\":\"READY\"") != NULL);
 	CU_ASSERT(strstr(reply, "\"limits\":{\"max_rxq\":") != NULL);
+	snprintf(cmd, sizeof(cmd), "/lcx/ctx/stats,%u", run_ctx->id);
+	CU_ASSERT_FATAL(tel(cmd, reply, sizeof(reply)) == 0);
+	CU_ASSERT(strstr(reply, "\"tx_shared\":") != NULL &&
+		strstr(reply, "\"tx_lock_waits\":") != NULL);
 
 	snprintf(cmd, sizeof(cmd), "/lcx/pipeline,%u", run_ctx->id);
 	CU_ASSERT_FATAL(tel(cmd, reply, sizeof(reply)) == 0);
